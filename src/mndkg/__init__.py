@@ -1,0 +1,62 @@
+"""mndkg: the motor neuron disease knowledge graph, as a small Python API.
+
+>>> import mndkg
+>>> rows = mndkg.query("cq02-upper-and-lower")
+>>> "amyotrophic lateral sclerosis" in rows.values("disease")
+True
+
+Imports are lazy: ``import mndkg`` loads nothing heavy until a function runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from mndkg.build import BuildResult
+    from mndkg.query import Result
+    from mndkg.validate import Report
+
+__all__ = ["build", "load", "query", "validate"]
+
+
+def load(extra: Sequence[Path | str] = ()) -> Graph:
+    """Return the knowledge graph as an rdflib ``Graph``, merged with ``extra`` RDF files."""
+    from mndkg.build import assemble
+
+    return assemble([Path(p) for p in extra])
+
+
+def query(name_or_text: str, extra: Sequence[Path | str] = ()) -> Result:
+    """Run a shipped query (by name), a ``.rq`` file, or SPARQL text; return its rows.
+
+    The result has ``columns``, ``rows``, ``records()``, ``values(column)`` and
+    ``to_dataframe()`` (with pandas installed).
+    """
+    from mndkg.query import index, resolve, run
+    from mndkg.store import open_store
+
+    store = open_store(extra)
+    if name_or_text in index() or name_or_text.endswith(".rq"):
+        label, text = resolve(name_or_text)
+        return run(store, text, label)
+    return run(store, name_or_text, "query")
+
+
+def validate(extra: Sequence[Path | str] = ()) -> Report:
+    """Validate the graph merged with ``extra`` files; return a report of findings."""
+    from mndkg.build import assemble
+    from mndkg.validate import validate as run_validate
+
+    return run_validate(assemble([Path(p) for p in extra]))
+
+
+def build(out: Path | str = "dist") -> BuildResult:
+    """Build, validate and write every artifact into ``out`` (all or nothing)."""
+    from mndkg.build import build as run_build
+
+    return run_build(Path(out))

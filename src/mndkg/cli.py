@@ -1,0 +1,162 @@
+"""The ``mndkg`` command line: a thin click layer, each command calling one library function.
+
+Heavy libraries (rdflib, pySHACL, owlrl, pyvis) are imported inside the commands
+that need them, so ``mndkg --help`` and ``mndkg query`` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mndkg.errors import InputError, MndkgError
+
+EXTRA_FILES = click.Path(dir_okay=False, path_type=Path)
+
+
+class Group(click.Group):
+    """A click group that turns mndkg errors into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report ``MndkgError`` as one line unless ``--debug`` was given."""
+        try:
+            return super().invoke(ctx)
+        except MndkgError as err:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"mndkg: error: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("mndkg: interrupted; nothing was left half-written", err=True)
+            ctx.exit(130)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write ``text`` to the output file (atomically) or to stdout."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from mndkg.atomic import write_text
+
+    write_text(output, text)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mndkg", prog_name="mndkg")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+def main(debug: bool) -> None:
+    """mndkg: the motor neuron disease knowledge graph.
+
+    \b
+    Examples:
+      mndkg build --out dist
+      mndkg query cq02-upper-and-lower --format csv
+      mndkg validate my-extra-facts.ttl
+    """
+    del debug
+
+
+@main.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist"), show_default=True, help="Folder to write the artifacts into.")
+def build(out: Path) -> None:
+    """Load, validate and write every artifact into OUT (all or nothing).
+
+    \b
+    Example:
+      mndkg build --out dist
+    """
+    from mndkg.build import build as run_build
+
+    result = run_build(out)
+    click.echo(f"built mndkg {result.version}: {result.triples} triples -> {result.out}/")
+    for path in result.files:
+        click.echo(f"  {path}")
+
+
+@main.command()
+@click.argument("extra", nargs=-1, type=EXTRA_FILES)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "turtle"]),
+              default="text", show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to a file instead of stdout.")
+def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Validate the graph (merged with EXTRA RDF files) against the SHACL shapes.
+
+    Exits 0 when it conforms, 1 on violations, 2 on bad input.
+
+    \b
+    Example:
+      mndkg validate --format json new-genes.ttl
+    """
+    from mndkg.build import assemble
+    from mndkg.validate import REPORT_WRITERS, validate as run_validate
+
+    report = run_validate(assemble(extra))
+    emit(REPORT_WRITERS[fmt](report), output)
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", help="A SPARQL query given inline.")
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), help="Output format.")
+@click.option("--with", "extra", multiple=True, type=EXTRA_FILES,
+              help="Merge an extra RDF file into the graph first (repeatable).")
+@click.option("--list", "list_queries", is_flag=True, help="List the shipped queries.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the result to a file instead of stdout.")
+def query(query: str | None, expression: str | None, fmt: str, extra: tuple[Path, ...],
+          list_queries: bool, output: Path | None) -> None:
+    """Run a SPARQL query: a shipped query NAME, a FILE.rq, or -e 'SPARQL'.
+
+    \b
+    Examples:
+      mndkg query --list
+      mndkg query cq05-disease-genes --format csv
+      mndkg query -e 'SELECT ?l WHERE { ?d rdfs:label ?l } LIMIT 3'
+    """
+    from mndkg.query import index, resolve, run
+    from mndkg.results import WRITERS
+    from mndkg.store import open_store
+
+    if list_queries:
+        emit(listing(index()), output)
+        return
+    if (query is None) == (expression is None):
+        raise InputError("give exactly one of a query NAME or FILE, or -e 'SPARQL'")
+    label, text = ("-e", expression) if expression is not None else resolve(str(query))
+    result = run(open_store(extra), str(text), label)
+    emit(WRITERS[fmt](result), output)
+
+
+def listing(queries: dict[str, Any]) -> str:
+    """Return the shipped queries as lines of ``group/name  description``."""
+    width = max((len(q.group) + len(q.name) + 1 for q in queries.values()), default=0)
+    return "".join(f"{(q.group + '/' + q.name).ljust(width)}  {q.description or q.title}\n"
+                   for q in queries.values())
+
+
+@main.command()
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json"]), help="Output format.")
+def stats(fmt: str) -> None:
+    """Count the entities of each kind and the facts of each relation.
+
+    \b
+    Example:
+      mndkg stats --format csv
+    """
+    from mndkg.query import run_named
+    from mndkg.results import WRITERS
+    from mndkg.store import shipped_store
+
+    store = shipped_store()
+    for name in ("entities-by-kind", "facts-by-relation"):
+        click.echo(WRITERS[fmt](run_named(store, name)), nl=False)
+        if fmt == "table":
+            click.echo()

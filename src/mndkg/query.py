@@ -1,0 +1,174 @@
+"""Named SPARQL queries, a guard against network access, and running queries.
+
+The queries live as ``.rq`` files under ``queries/``; each opens with a comment
+header (``# title:``, ``# description:``, ``# columns:``) from which the index
+is built. Queries run on pyoxigraph's embedded engine: rdflib, pySHACL and
+owlrl stay off this path, so a query from the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from mndkg.errors import InputError
+from mndkg.paths import data_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HEADER = re.compile(r"^#\s*(title|description|columns)\s*:\s*(.*?)\s*$")
+#: Tokens that would make the engine reach the network or other graphs.
+FORBIDDEN = ("SERVICE", "LOAD", "FROM")
+# Strings, IRIs and comments are blanked out before looking for forbidden keywords.
+LEXICAL_NOISE = re.compile(
+    r'"""[\s\S]*?"""' r"|'''[\s\S]*?'''" r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>" r"|#[^\n]*"
+)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A shipped query: its name (the file stem), folder, header fields and text."""
+
+    name: str
+    group: str
+    path: Path
+    title: str
+    description: str
+    columns: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """Return the SPARQL text of the query."""
+        return self.path.read_text(encoding="utf-8")
+
+
+def read_header(path: Path) -> dict[str, str]:
+    """Return the ``# key: value`` fields from the comment lines that open a query file."""
+    fields: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        match = HEADER.match(line)
+        if match:
+            fields[match.group(1)] = match.group(2)
+    return fields
+
+
+@cache
+def index() -> dict[str, NamedQuery]:
+    """Return every shipped query by name, read from the headers of ``queries/**/*.rq``."""
+    root = data_dir("queries")
+    queries: dict[str, NamedQuery] = {}
+    for path in sorted(root.rglob("*.rq")):
+        fields = read_header(path)
+        columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
+        queries[path.stem] = NamedQuery(
+            name=path.stem,
+            group=path.parent.relative_to(root).as_posix(),
+            path=path,
+            title=fields.get("title", ""),
+            description=fields.get("description", ""),
+            columns=columns,
+        )
+    return queries
+
+
+def resolve(name_or_path: str) -> tuple[str, str]:
+    """Return ``(label, text)`` for a shipped query name or a ``.rq`` file path."""
+    queries = index()
+    if name_or_path in queries:
+        return name_or_path, queries[name_or_path].text
+    path = Path(name_or_path)
+    if path.suffix == ".rq" or path.exists():
+        if not path.is_file():
+            raise InputError("no such query file", path)
+        return str(path), path.read_text(encoding="utf-8")
+    close = [n for n in queries if name_or_path.lower() in n.lower()][:5]
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see `mndkg query --list`"
+    raise InputError(f"unknown query name {name_or_path!r}{hint}")
+
+
+def guard(text: str, source: str = "query") -> None:
+    """Refuse a query that could reach the network or read other graphs (SERVICE, LOAD, FROM)."""
+    bare = LEXICAL_NOISE.sub(" ", text)
+    for keyword in FORBIDDEN:
+        match = re.search(rf"(?<![\w:?$]){keyword}(?![\w:])", bare, flags=re.IGNORECASE)
+        if match:
+            line = bare.count("\n", 0, match.start()) + 1
+            raise InputError(f"{keyword} is not allowed: queries run on the local graph only",
+                             source, line)
+
+
+@dataclass
+class Result:
+    """The answer of a query: a table of rows, a boolean, or a graph of triples."""
+
+    kind: str  # "select", "ask" or "graph"
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Return the rows as dicts of column name to plain string (``None`` when unbound)."""
+        return [
+            {c: plain(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows
+        ]
+
+    def values(self, column: str | int = 0) -> list[str | None]:
+        """Return the plain values of one column."""
+        i = self.columns.index(column) if isinstance(column, str) else column
+        return [plain(row[i]) for row in self.rows]
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """Return the rows as a pandas DataFrame (pandas must be installed)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records(), columns=self.columns)
+
+
+def plain(term: Any) -> str | None:
+    """Return the lexical value of an RDF term, or ``None`` when unbound."""
+    if term is None:
+        return None
+    return str(term.value)
+
+
+def run(store: ox.Store, text: str, source: str = "query") -> Result:
+    """Guard and run a SPARQL query on a store; a syntax error names its line and column."""
+    guard(text, source)
+    try:
+        answer = store.query(text)
+    except SyntaxError as err:
+        raise query_syntax_error(err, source) from err
+    except OSError as err:
+        raise InputError(f"query failed: {err}", source) from err
+    if isinstance(answer, ox.QuerySolutions):
+        columns = [v.value for v in answer.variables]
+        rows = [tuple(solution[c] for c in columns) for solution in answer]
+        return Result("select", columns=columns, rows=rows)
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("ask", boolean=bool(answer))
+    return Result("graph", triples=list(answer))
+
+
+def query_syntax_error(err: SyntaxError, source: str) -> InputError:
+    """Turn pyoxigraph's ``error at L:C: ...`` into an ``InputError`` with line and column."""
+    match = re.search(r"error at (\d+):(\d+): (.*)", str(err), flags=re.DOTALL)
+    if not match:
+        return InputError(f"SPARQL syntax error: {err}", source)
+    line, column, message = int(match.group(1)), int(match.group(2)), match.group(3)
+    return InputError(f"SPARQL syntax error: {message}", source, line, column)
+
+
+def run_named(store: ox.Store, name_or_path: str) -> Result:
+    """Run a shipped query by name, or a query file, on ``store``."""
+    label, text = resolve(name_or_path)
+    return run(store, text, label)
