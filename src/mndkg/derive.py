@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 
 from mndkg.paths import BASE, ONTOLOGY_IRI, converter
 
@@ -38,6 +38,8 @@ def add_xref_curies(graph: Graph) -> int:
     for predicate in MAPPING_PREDICATES:
         for subject, target in list(graph.subject_objects(predicate)):
             if not (isinstance(subject, URIRef) and str(subject).startswith(BASE)):
+                continue
+            if (subject, RDF.type, OWL.Class) not in graph:
                 continue
             curie = conv.compress(str(target))
             if curie is not None and ":" in curie and not curie.startswith("biolink:"):

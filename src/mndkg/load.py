@@ -18,6 +18,8 @@ from rdflib.term import Node
 from mndkg.errors import InputError
 from mndkg.paths import context, knowledge_files
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 #: File endings we read, and the pyoxigraph format of each.
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -81,6 +83,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, scope: str) -> Nod
         return BNode(f"{scope}{term.value}")
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:  # RDF 1.1 simple literal: rdflib keeps it untyped
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 

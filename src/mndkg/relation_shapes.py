@@ -34,7 +34,7 @@ def is_kind(model: Graph, cls: URIRef) -> bool:
                for c in model.transitive_objects(cls, RDFS.subClassOf))
 
 
-def under(graph: Graph, cls: URIRef) -> BNode:
+def under(graph: Graph, cls: URIRef, message: str) -> BNode:
     """Add and return a node shape: 'its rdfs:subClassOf+ reaches ``cls``'."""
     path, shape, prop = BNode(), BNode(), BNode()
     graph.add((path, SH.oneOrMorePath, RDFS.subClassOf))
@@ -42,21 +42,24 @@ def under(graph: Graph, cls: URIRef) -> BNode:
     graph.add((shape, SH.property, prop))
     graph.add((prop, SH.path, path))
     graph.add((prop, SH.hasValue, cls))
+    graph.add((prop, SH.message, Literal(message, lang="en")))
     return shape
 
 
 def relation_shape(model: Graph, graph: Graph, prop: URIRef) -> None:
     """Add the shape of one relation: its subjects' kind and its objects' kind or datatype."""
     domain, rng = model.value(prop, RDFS.domain), model.value(prop, RDFS.range)
+    if domain is None or rng is None:
+        return
     name = label(model, prop)
     shape = MNDSH["relation-" + str(prop).rsplit("/", 1)[-1]]
     graph.add((shape, RDF.type, SH.NodeShape))
     graph.add((shape, RDFS.label, Literal(f"relation: {name}", lang="en")))
     graph.add((shape, SH.targetSubjectsOf, prop))
     if isinstance(domain, URIRef) and is_kind(model, domain):
-        graph.add((shape, SH.node, under(graph, domain)))
-        graph.add((shape, SH.message, Literal(
-            f"Only a {label(model, domain)} can be the subject of '{name}'.", lang="en")))
+        message = f"Only a {label(model, domain)} can be the subject of '{name}'."
+        graph.add((shape, SH.node, under(graph, domain, message)))
+        graph.add((shape, SH.message, Literal(message, lang="en")))
     values = BNode()
     graph.add((shape, SH.property, values))
     graph.add((values, SH.path, prop))
@@ -64,8 +67,8 @@ def relation_shape(model: Graph, graph: Graph, prop: URIRef) -> None:
         graph.add((values, SH.datatype, rng))
         what = f"a literal of type xsd:{str(rng).rsplit('#', 1)[-1]}"
     elif isinstance(rng, URIRef) and is_kind(model, rng):
-        graph.add((values, SH.node, under(graph, rng)))
         what = f"a {label(model, rng)} (a class under {label(model, rng)})"
+        graph.add((values, SH.node, under(graph, rng, f"The value of '{name}' must be {what}.")))
     else:
         return
     graph.add((values, SH.message, Literal(f"The value of '{name}' must be {what}.", lang="en")))

@@ -1,0 +1,5 @@
+"""Allow ``python -m mndkg``."""
+
+from mndkg.cli import main
+
+main()

@@ -1,0 +1,9 @@
+"""Tests of mndkg. Readable CURIE constants, each checked against a real release."""
+
+ALS = "MONDO:0004976"
+MND = "MONDO:0020128"
+UPPER_MOTOR_NEURON = "CL:0008048"
+LOWER_MOTOR_NEURON = "CL:0008039"
+SMN1 = "HGNC:11117"
+MUSCLE_WEAKNESS = "HP:0001324"
+RILUZOLE = "CHEBI:8863"
