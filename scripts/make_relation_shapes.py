@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mndkg.load import load_files
+from mndkg.loader import load_files
 from mndkg.paths import data_dir, turtle_files
 from mndkg.relation_shapes import render
 

@@ -17,7 +17,7 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(scope="session")
 def kg() -> Graph:
     """The shipped graph with its derived triples, as rdflib sees it."""
-    from mndkg.build import assemble
+    from mndkg.release import assemble
 
     return assemble()
 
@@ -33,7 +33,7 @@ def store() -> ox.Store:
 @pytest.fixture(scope="session")
 def shapes() -> Graph:
     """The shipped SHACL shapes."""
-    from mndkg.validate import load_shapes
+    from mndkg.validation import load_shapes
 
     return load_shapes()
 

@@ -17,8 +17,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from mndkg.build import assemble
-from mndkg.validate import SH, Finding, Report, as_json, as_text, validate
+from mndkg.release import assemble
+from mndkg.validation import SH, Finding, Report, as_json, as_text, validate
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 FIXTURES = sorted(INVALID.glob("*.ttl"))
@@ -123,8 +123,12 @@ def test_relation_shapes_are_current() -> None:
 
 
 def test_every_relation_has_a_shape(shapes: Graph, kg: Graph) -> None:
-    used = {p for p in kg.predicates() if str(p).startswith("https://w3id.org/mndkg/")
-            and (p, RDF.type, OWL.AnnotationProperty) not in kg}
+    used = {
+        p
+        for p in kg.predicates()
+        if str(p).startswith("https://w3id.org/mndkg/")
+        and (p, RDF.type, OWL.AnnotationProperty) not in kg
+    }
     shaped = set(shapes.objects(None, SH.targetSubjectsOf))
     labelled = {p for p in used if (p, RDFS.label, None) in kg}
     missing = {p for p in labelled if (p, RDF.type, None) in kg} - shaped

@@ -17,9 +17,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from mndkg.build import assemble
 from mndkg.derive import OBOINOWL
 from mndkg.paths import converter
+from mndkg.release import assemble
 
 FIXTURE = Path(__file__).parent / "data" / "reference" / "xrefs.tsv"
 REVIEWED = Path(__file__).parent / "data" / "reference" / "reviewed-name-differences.tsv"
@@ -50,7 +50,9 @@ def cellxgene() -> object:
 @cache
 def fixture() -> dict[str, set[str]]:
     with FIXTURE.open(encoding="utf-8") as handle:
-        return {r["curie"]: set(r["names"].split("|")) for r in csv.DictReader(handle, delimiter="\t")}
+        return {
+            r["curie"]: set(r["names"].split("|")) for r in csv.DictReader(handle, delimiter="\t")
+        }
 
 
 @cache
@@ -60,8 +62,20 @@ def reviewed() -> set[tuple[str, str]]:
 
 
 ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
-FILLER = {"type", "the", "of", "and", "or", "x", "linked", "ncit", "procedure", "disorder",
-          "course", "modality"}
+FILLER = {
+    "type",
+    "the",
+    "of",
+    "and",
+    "or",
+    "x",
+    "linked",
+    "ncit",
+    "procedure",
+    "disorder",
+    "course",
+    "modality",
+}
 QUALIFIER = re.compile(r"\s*with or without frontotemporal dementia")
 
 
@@ -97,8 +111,16 @@ def same_name(ours: set[frozenset[str]], theirs: set[frozenset[str]]) -> bool:
 
 def our_names(entity: URIRef) -> set[frozenset[str]]:
     g = graph()
-    names = {str(o) for p in (RDFS.label, OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
-                              URIRef(MND + "plainLabel")) for o in g.objects(entity, p)}
+    names = {
+        str(o)
+        for p in (
+            RDFS.label,
+            OBOINOWL.hasExactSynonym,
+            OBOINOWL.hasRelatedSynonym,
+            URIRef(MND + "plainLabel"),
+        )
+        for o in g.objects(entity, p)
+    }
     return variants(names)
 
 
@@ -144,7 +166,9 @@ def xrefs() -> Iterator[tuple[str, str, str]]:
     conv = converter()
     for predicate, kind in ((SKOS.exactMatch, "exact"), (SKOS.closeMatch, "close")):
         for entity, target in sorted(g.subject_objects(predicate)):
-            if not str(entity).startswith(MND) or str(target).startswith("https://w3id.org/biolink"):
+            if not str(entity).startswith(MND) or str(target).startswith(
+                "https://w3id.org/biolink"
+            ):
                 continue
             curie = conv.compress(str(target))
             if curie and not curie.startswith(("RO:", "BFO:")):
@@ -170,8 +194,21 @@ def test_xref_resolves_and_names_the_same_concept(entity: str, curie: str, kind:
 
 def test_there_are_many_checked_xrefs() -> None:
     prefixes = {c.split(":")[0] for _, c, _ in XREFS}
-    assert {"MONDO", "HP", "CL", "UBERON", "HGNC", "CHEBI", "OMIM", "ORPHA", "NCBIGene",
-            "DOID", "MAXO", "DRUGBANK", "MESH"} <= prefixes
+    assert {
+        "MONDO",
+        "HP",
+        "CL",
+        "UBERON",
+        "HGNC",
+        "CHEBI",
+        "OMIM",
+        "ORPHA",
+        "NCBIGene",
+        "DOID",
+        "MAXO",
+        "DRUGBANK",
+        "MESH",
+    } <= prefixes
     assert len(XREFS) > 200
 
 
@@ -202,8 +239,10 @@ def hpo_sourced_facts() -> list[tuple[str, str, str, str]]:
             ?o skos:exactMatch ?target .
             FILTER STRSTARTS(STR(?target), "http://purl.obolibrary.org/obo/HP_")
         }"""
-    return [(str(s).removeprefix(MND), str(o).removeprefix(MND), str(d), conv.compress(str(t)))
-            for s, o, d, t in g.query(query)]
+    return [
+        (str(s).removeprefix(MND), str(o).removeprefix(MND), str(d), conv.compress(str(t)))
+        for s, o, d, t in g.query(query)
+    ]
 
 
 @cache
@@ -214,10 +253,12 @@ def annotations() -> set[tuple[str, str]]:
 FACTS = hpo_sourced_facts()
 
 
-@pytest.mark.parametrize(("subject", "obj", "disease", "term"), FACTS,
-                         ids=[f"{s}-{o}" for s, o, _, _ in FACTS])
-def test_hpo_sourced_fact_is_in_the_hpo_annotations(subject: str, obj: str, disease: str,
-                                                    term: str) -> None:
+@pytest.mark.parametrize(
+    ("subject", "obj", "disease", "term"), FACTS, ids=[f"{s}-{o}" for s, o, _, _ in FACTS]
+)
+def test_hpo_sourced_fact_is_in_the_hpo_annotations(
+    subject: str, obj: str, disease: str, term: str
+) -> None:
     assert (disease, term) in annotations(), (
         f"{subject} -> {obj} cites the HPO annotation of {disease}, "
         f"but phenotype.hpoa does not annotate {term} (or a descendant) to it"

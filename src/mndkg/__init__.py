@@ -1,7 +1,7 @@
 """mndkg: the motor neuron disease knowledge graph, as a small Python API.
 
 >>> import mndkg
->>> rows = mndkg.query("cq02-upper-and-lower")
+>>> rows = mndkg.queries("cq02-upper-and-lower")
 >>> "amyotrophic lateral sclerosis" in rows.values("disease")
 True
 
@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from mndkg.build import BuildResult
-    from mndkg.query import Result
-    from mndkg.validate import Report
+    from mndkg.queries import Result
+    from mndkg.release import BuildResult
+    from mndkg.validation import Report
 
 __all__ = ["build", "load", "query", "validate"]
 
 
 def load(extra: Sequence[Path | str] = ()) -> Graph:
     """Return the knowledge graph as an rdflib ``Graph``, merged with ``extra`` RDF files."""
-    from mndkg.build import assemble
+    from mndkg.release import assemble
 
     return assemble([Path(p) for p in extra])
 
@@ -37,7 +37,7 @@ def query(name_or_text: str, extra: Sequence[Path | str] = ()) -> Result:
     The result has ``columns``, ``rows``, ``records()``, ``values(column)`` and
     ``to_dataframe()`` (with pandas installed).
     """
-    from mndkg.query import index, resolve, run
+    from mndkg.queries import index, resolve, run
     from mndkg.store import open_store
 
     store = open_store(extra)
@@ -49,14 +49,14 @@ def query(name_or_text: str, extra: Sequence[Path | str] = ()) -> Result:
 
 def validate(extra: Sequence[Path | str] = ()) -> Report:
     """Validate the graph merged with ``extra`` files; return a report of findings."""
-    from mndkg.build import assemble
-    from mndkg.validate import validate as run_validate
+    from mndkg.release import assemble
+    from mndkg.validation import validate as run_validate
 
     return run_validate(assemble([Path(p) for p in extra]))
 
 
 def build(out: Path | str = "dist") -> BuildResult:
     """Build, validate and write every artifact into ``out`` (all or nothing)."""
-    from mndkg.build import build as run_build
+    from mndkg.release import build as run_build
 
     return run_build(Path(out))

@@ -60,8 +60,14 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("dist"), show_default=True, help="Folder to write the artifacts into.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder to write the artifacts into.",
+)
 def build(out: Path) -> None:
     """Load, validate and write every artifact into OUT (all or nothing).
 
@@ -69,7 +75,7 @@ def build(out: Path) -> None:
     Example:
       mndkg build --out dist
     """
-    from mndkg.build import build as run_build
+    from mndkg.release import build as run_build
 
     result = run_build(out)
     click.echo(f"built mndkg {result.version}: {result.triples} triples -> {result.out}/")
@@ -79,10 +85,21 @@ def build(out: Path) -> None:
 
 @main.command()
 @click.argument("extra", nargs=-1, type=EXTRA_FILES)
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "turtle"]),
-              default="text", show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to a file instead of stdout.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to a file instead of stdout.",
+)
 def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Validate the graph (merged with EXTRA RDF files) against the SHACL shapes.
 
@@ -92,8 +109,9 @@ def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     Example:
       mndkg validate --format json new-genes.ttl
     """
-    from mndkg.build import assemble
-    from mndkg.validate import REPORT_WRITERS, validate as run_validate
+    from mndkg.release import assemble
+    from mndkg.validation import REPORT_WRITERS
+    from mndkg.validation import validate as run_validate
 
     report = run_validate(assemble(extra))
     emit(REPORT_WRITERS[fmt](report), output)
@@ -103,15 +121,37 @@ def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
 @main.command()
 @click.argument("query", required=False)
 @click.option("-e", "--expression", help="A SPARQL query given inline.")
-@click.option("-f", "--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), help="Output format.")
-@click.option("--with", "extra", multiple=True, type=EXTRA_FILES,
-              help="Merge an extra RDF file into the graph first (repeatable).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "turtle"]),
+    help="Output format.",
+)
+@click.option(
+    "--with",
+    "extra",
+    multiple=True,
+    type=EXTRA_FILES,
+    help="Merge an extra RDF file into the graph first (repeatable).",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped queries.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the result to a file instead of stdout.")
-def query(query: str | None, expression: str | None, fmt: str, extra: tuple[Path, ...],
-          list_queries: bool, output: Path | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to a file instead of stdout.",
+)
+def query(
+    query: str | None,
+    expression: str | None,
+    fmt: str,
+    extra: tuple[Path, ...],
+    list_queries: bool,
+    output: Path | None,
+) -> None:
     """Run a SPARQL query: a shipped query NAME, a FILE.rq, or -e 'SPARQL'.
 
     \b
@@ -120,7 +160,7 @@ def query(query: str | None, expression: str | None, fmt: str, extra: tuple[Path
       mndkg query cq05-disease-genes --format csv
       mndkg query -e 'SELECT ?l WHERE { ?d rdfs:label ?l } LIMIT 3'
     """
-    from mndkg.query import index, resolve, run
+    from mndkg.queries import index, resolve, run
     from mndkg.results import WRITERS
     from mndkg.store import open_store
 
@@ -137,13 +177,22 @@ def query(query: str | None, expression: str | None, fmt: str, extra: tuple[Path
 def listing(queries: dict[str, Any]) -> str:
     """Return the shipped queries as lines of ``group/name  description``."""
     width = max((len(q.group) + len(q.name) + 1 for q in queries.values()), default=0)
-    return "".join(f"{(q.group + '/' + q.name).ljust(width)}  {q.description or q.title}\n"
-                   for q in queries.values())
+    return "".join(
+        f"{(q.group + '/' + q.name).ljust(width)}  {q.description or q.title}\n"
+        for q in queries.values()
+    )
 
 
 @main.command()
-@click.option("-f", "--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "tsv", "json"]), help="Output format.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    help="Output format.",
+)
 def stats(fmt: str) -> None:
     """Count the entities of each kind and the facts of each relation.
 
@@ -151,7 +200,7 @@ def stats(fmt: str) -> None:
     Example:
       mndkg stats --format csv
     """
-    from mndkg.query import run_named
+    from mndkg.queries import run_named
     from mndkg.results import WRITERS
     from mndkg.store import shipped_store
 

@@ -14,8 +14,13 @@ from rdflib.namespace import OWL, RDF, SKOS
 from mndkg.paths import BASE, ONTOLOGY_IRI, converter
 
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
-MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
-                      SKOS.relatedMatch)
+MAPPING_PREDICATES = (
+    SKOS.exactMatch,
+    SKOS.closeMatch,
+    SKOS.broadMatch,
+    SKOS.narrowMatch,
+    SKOS.relatedMatch,
+)
 
 
 def package_version() -> str:

@@ -8,7 +8,6 @@ two never drift apart, and a test fails when the committed file is stale.
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from mndkg.paths import BASE
@@ -30,8 +29,10 @@ def label(model: Graph, node: URIRef) -> str:
 
 def is_kind(model: Graph, cls: URIRef) -> bool:
     """Return whether ``cls`` is a kind class of the model, or one under a kind."""
-    return any(model.value(c, MND.biolinkCategory) is not None
-               for c in model.transitive_objects(cls, RDFS.subClassOf))
+    return any(
+        model.value(c, MND.biolinkCategory) is not None
+        for c in model.transitive_objects(cls, RDFS.subClassOf)
+    )
 
 
 def under(graph: Graph, cls: URIRef, message: str) -> BNode:
@@ -97,7 +98,7 @@ def committed_is_current() -> bool:
     """Return whether the committed ``shapes/relations.ttl`` matches the model."""
     from rdflib.compare import isomorphic
 
-    from mndkg.load import load_files
+    from mndkg.loader import load_files
     from mndkg.paths import data_dir, turtle_files
 
     model = load_files(turtle_files("ontology"))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mndkg.query import Result, plain
+from mndkg.queries import Result, plain
 
 
 def compact(term: Any) -> str:
@@ -38,7 +38,9 @@ def as_table(result: Result) -> str:
         widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines += [
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

@@ -27,8 +27,12 @@ HEADER = re.compile(r"^#\s*(title|description|columns)\s*:\s*(.*?)\s*$")
 FORBIDDEN = ("SERVICE", "LOAD", "FROM")
 # Strings, IRIs and comments are blanked out before looking for forbidden keywords.
 LEXICAL_NOISE = re.compile(
-    r'"""[\s\S]*?"""' r"|'''[\s\S]*?'''" r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>" r"|#[^\n]*"
+    r'"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*"
 )
 
 
@@ -102,8 +106,9 @@ def guard(text: str, source: str = "query") -> None:
         match = re.search(rf"(?<![\w:?$]){keyword}(?![\w:])", bare, flags=re.IGNORECASE)
         if match:
             line = bare.count("\n", 0, match.start()) + 1
-            raise InputError(f"{keyword} is not allowed: queries run on the local graph only",
-                             source, line)
+            raise InputError(
+                f"{keyword} is not allowed: queries run on the local graph only", source, line
+            )
 
 
 @dataclass
@@ -118,9 +123,7 @@ class Result:
 
     def records(self) -> list[dict[str, str | None]]:
         """Return the rows as dicts of column name to plain string (``None`` when unbound)."""
-        return [
-            {c: plain(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows
-        ]
+        return [{c: plain(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
 
     def values(self, column: str | int = 0) -> list[str | None]:
         """Return the plain values of one column."""

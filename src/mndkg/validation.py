@@ -56,7 +56,7 @@ class Report:
 
 def load_shapes(files: Iterable[Path] | None = None) -> Graph:
     """Return the shapes graph: the shipped ``shapes/*.ttl`` unless other files are given."""
-    from mndkg.load import load_files
+    from mndkg.loader import load_files
 
     return load_files(list(files) if files is not None else turtle_files("shapes"))
 
@@ -76,8 +76,9 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
     )
     findings = sorted(read_results(results, data, shapes_graph), key=sort_key)
     has_violation = any(f.severity == "Violation" for f in findings)
-    return Report(conforms=bool(conforms) or not has_violation, findings=findings,
-                  results_graph=results)
+    return Report(
+        conforms=bool(conforms) or not has_violation, findings=findings, results_graph=results
+    )
 
 
 def sort_key(finding: Finding) -> tuple[int, str, str, str]:
@@ -102,12 +103,18 @@ def show(graph: Graph, node: Node | None) -> str:
 def _describe_bnode(graph: Graph, node: Node) -> str:
     """Describe a blank node: an axiom by its triple, a SHACL path by its SPARQL form."""
     owl = Namespace("http://www.w3.org/2002/07/owl#")
-    parts = [graph.value(node, owl[p]) for p in ("annotatedSource", "annotatedProperty",
-                                                  "annotatedTarget")]
+    parts = [
+        graph.value(node, owl[p])
+        for p in ("annotatedSource", "annotatedProperty", "annotatedTarget")
+    ]
     if all(p is not None for p in parts):
         return "axiom(" + " ".join(show(graph, p) for p in parts) + ")"
-    for predicate, fmt in ((SH.oneOrMorePath, "{}+"), (SH.zeroOrMorePath, "{}*"),
-                           (SH.inversePath, "^{}"), (SH.zeroOrOnePath, "{}?")):
+    for predicate, fmt in (
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
         inner = graph.value(node, predicate)
         if inner is not None:
             return fmt.format(show(graph, inner))
@@ -151,8 +158,11 @@ def as_text(report: Report) -> str:
         for f in group:
             lines.append(f"- {f.focus_label} [{f.focus}]")
             lines.append(f"    {f.message}")
-            details = [f"path: {f.path}" if f.path else "", f"value: {f.value}" if f.value else "",
-                       f"shape: {f.shape}"]
+            details = [
+                f"path: {f.path}" if f.path else "",
+                f"value: {f.value}" if f.value else "",
+                f"shape: {f.shape}",
+            ]
             lines.append("    " + "; ".join(d for d in details if d))
     summary = ", ".join(f"{counts[s]} {s.lower()}(s)" for s in SEVERITY_ORDER)
     verdict = "Conforms" if report.conforms else "Does not conform"
@@ -162,8 +172,11 @@ def as_text(report: Report) -> str:
 
 def as_json(report: Report) -> str:
     """Return the report as JSON: ``conforms``, counts and the list of findings."""
-    doc = {"conforms": report.conforms, "counts": report.counts(),
-           "findings": [asdict(f) for f in report.findings]}
+    doc = {
+        "conforms": report.conforms,
+        "counts": report.counts(),
+        "findings": [asdict(f) for f in report.findings],
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -8,6 +8,7 @@ code that walks triples in Python (pySHACL, networkx).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def check_readable(path: Path) -> None:
 def syntax_error(err: SyntaxError, path: Path) -> InputError:
     """Turn a pyoxigraph parse error into an ``InputError`` with file, line and column."""
     message = str(err).split(": ", 1)[-1] if ": " in str(err) else str(err)
+    message = re.sub(r"\s*\([^()]*line \d+\)$", "", message)
     return InputError(f"syntax error: {message}", path, err.lineno, err.offset)
 
 
@@ -76,7 +78,7 @@ def parse_quads(path: Path) -> Iterator[ox.Quad]:
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, scope: str) -> Node:
-    """Convert a pyoxigraph term to rdflib; blank nodes are scoped per file so files never merge them."""
+    """Convert a pyoxigraph term to rdflib, scoping blank nodes per file so files never merge."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -107,7 +109,7 @@ def new_graph() -> Graph:
 
 
 def load_graph(extra: Sequence[Path | str] = (), *, base: bool = True) -> Graph:
-    """Load the shipped ontology and graph (unless ``base`` is false) merged with ``extra`` files."""
+    """Load the shipped ontology and graph (unless ``base`` is false) merged with ``extra``."""
     files: list[Path] = list(knowledge_files()) if base else []
     files += [Path(p) for p in extra]
     return load_files(files)

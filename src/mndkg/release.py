@@ -27,7 +27,7 @@ class BuildResult:
 
 def check_violations(graph: Graph) -> list[str]:
     """Run every ``queries/checks/*-violation.rq`` and return one line per offending row."""
-    from mndkg.query import index, run
+    from mndkg.queries import index, run
     from mndkg.store import store_from_graph
 
     store = store_from_graph(graph)
@@ -36,36 +36,42 @@ def check_violations(graph: Graph) -> list[str]:
         if query.group != "checks":
             continue
         result = run(store, query.text, query.name)
-        problems += [f"{query.name}: {query.title}: " + ", ".join(
-            f"{k}={v}" for k, v in rec.items()) for rec in result.records()]
+        problems += [
+            f"{query.name}: {query.title}: " + ", ".join(f"{k}={v}" for k, v in rec.items())
+            for rec in result.records()
+        ]
     return problems
 
 
 def assemble(extra: Sequence[Path] = (), version: str | None = None) -> Graph:
     """Load the ontology and graph (and extra files) and add the derived triples."""
     from mndkg.derive import prepare
-    from mndkg.load import load_graph
+    from mndkg.loader import load_graph
 
     return prepare(load_graph(extra), version)
 
 
 def build(out: Path, version: str | None = None) -> BuildResult:
-    """Build, validate and write every artifact into ``out``; raise ``ValidationFailed`` first if invalid."""
+    """Build, validate and write every artifact into ``out``; nothing is written if invalid."""
     from mndkg.atomic import staged_folder
     from mndkg.derive import package_version
     from mndkg.export import rdf
-    from mndkg.validate import as_text, validate
+    from mndkg.validation import as_text, validate
 
     version = version or package_version()
     graph = assemble(version=version)
     report = validate(graph)
     if not report.conforms:
-        raise ValidationFailed("the graph does not conform; nothing was written\n" + as_text(report))
+        raise ValidationFailed(
+            "the graph does not conform; nothing was written\n" + as_text(report)
+        )
     problems = check_violations(graph)
     if problems:
-        raise ValidationFailed("violation checks returned rows; nothing was written\n"
-                               + "\n".join(problems))
+        raise ValidationFailed(
+            "violation checks returned rows; nothing was written\n" + "\n".join(problems)
+        )
     with staged_folder(out) as folder:
         files = rdf.write_all(graph, folder)
-    return BuildResult(out=out, version=version, triples=len(graph),
-                       files=[out / f.name for f in files])
+    return BuildResult(
+        out=out, version=version, triples=len(graph), files=[out / f.name for f in files]
+    )

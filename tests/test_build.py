@@ -1,0 +1,85 @@
+"""The build: every format round-trips, the version is stamped, failure writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL
+
+import mndkg.release
+from mndkg.atomic import staged_folder
+from mndkg.errors import ValidationFailed
+from mndkg.export.rdf import RDF_FILES
+from mndkg.paths import ONTOLOGY_IRI
+
+FORMATS = {"mndkg.ttl": "turtle", "mndkg.nt": "nt", "mndkg.jsonld": "json-ld", "mndkg.owl": "xml"}
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "dist"
+    mndkg.release.build(out, version="9.9.9")
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(RDF_FILES))
+def test_format_round_trips(dist: Path, kg: Graph, name: str) -> None:
+    back = Graph().parse(dist / name, format=FORMATS[name])
+    expected = mndkg.release.assemble(version="9.9.9")
+    assert len(back) == len(expected)
+    assert isomorphic(back, expected), f"{name} does not give the same triples back"
+
+
+def test_version_is_stamped(dist: Path) -> None:
+    graph = Graph().parse(dist / "mndkg.ttl")
+    ontology = URIRef(ONTOLOGY_IRI)
+    assert graph.value(ontology, OWL.versionInfo) == Literal("9.9.9")
+    assert str(graph.value(ontology, OWL.versionIRI)).endswith("/releases/9.9.9/mndkg.owl")
+
+
+def test_invalid_graph_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "previous.txt").write_text("the last good build")
+    real = mndkg.release.assemble
+
+    def broken(*args: object, **kwargs: object) -> Graph:
+        graph = real(*args, **kwargs)  # type: ignore[arg-type]
+        mnd = "https://w3id.org/mndkg/"
+        graph.add(
+            (
+                URIRef(mnd + "AmyotrophicLateralSclerosis"),
+                URIRef(mnd + "hasSymptom"),
+                URIRef(mnd + "ColdIntolerance"),
+            )
+        )
+        return graph
+
+    monkeypatch.setattr(mndkg.release, "assemble", broken)
+    with pytest.raises(ValidationFailed, match="nothing was written"):
+        mndkg.release.build(out)
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+
+
+def test_interrupted_write_keeps_the_old_folder(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with pytest.raises(KeyboardInterrupt), staged_folder(out) as staging:
+        (staging / "half.txt").write_text("half")
+        raise KeyboardInterrupt
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_successful_write_replaces_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with staged_folder(out) as staging:
+        (staging / "new.txt").write_text("new")
+    assert [p.name for p in out.iterdir()] == ["new.txt"]
