@@ -50,15 +50,16 @@ def in_process_queries(runs: int) -> list[tuple[str, float, float]]:
             start = time.perf_counter()
             list(graph.query(query.text))
             rdf_times.append(time.perf_counter() - start)
-        rows.append((query.name, statistics.median(ox_times) * 1e3,
-                     statistics.median(rdf_times) * 1e3))
+        rows.append(
+            (query.name, statistics.median(ox_times) * 1e3, statistics.median(rdf_times) * 1e3)
+        )
     return rows
 
 
 def machine() -> str:
     """Describe the machine the numbers come from."""
-    cpu = platform.processor() or platform.machine()
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+    return f"{system}, Python {platform.python_version()}"
 
 
 def main() -> None:
