@@ -37,9 +37,9 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix src tests scripts
 	$(BIN)/python scripts/format_turtle.py
 
-## make shapes: regenerate shapes/relations.ttl from the model's domains and ranges
+## make shapes: regenerate shapes/generated.ttl from the model's domains and ranges
 shapes: $(VENV)/.installed-test
-	$(BIN)/python scripts/make_relation_shapes.py
+	$(BIN)/python scripts/make_shapes.py
 	$(BIN)/python scripts/format_turtle.py
 
 clean:

@@ -22,8 +22,18 @@ FOLDERS = ("ontology", "graph", "shapes")
 
 
 def canonical(path: Path) -> str:
-    """Return the canonical text of one Turtle file."""
+    """Return the canonical text of one Turtle file (formatting until it no longer changes)."""
     text = path.read_text(encoding="utf-8")
+    for _ in range(3):
+        formatted = canonical_text(text)
+        if formatted == text:
+            break
+        text = formatted
+    return text
+
+
+def canonical_text(text: str) -> str:
+    """Return one formatting pass over Turtle text."""
     comments = []
     for line in text.splitlines():
         if not line.startswith("#"):

@@ -1,14 +1,19 @@
-"""Derive one SHACL shape per relation from the model's rdfs:domain and rdfs:range.
+"""Derive SHACL shapes from the model: one per relation and one per kind class.
 
 The model is the one place where a relation's subject and object kinds are
-declared; ``shapes/relations.ttl`` is generated from it (``make shapes``) so the
-two never drift apart, and a test fails when the committed file is stale.
+declared (rdfs:domain, rdfs:range) and where a kind names the standard
+vocabulary its members map to (mnd:expectedMapping); ``shapes/generated.ttl``
+is generated from it (``make shapes``) so the two never drift apart, and a test
+fails when the committed file is stale.
 """
 
 from __future__ import annotations
 
+import re
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from mndkg.paths import BASE
 
@@ -16,9 +21,11 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 MNDSH = Namespace(BASE + "shapes/")
 MND = Namespace(BASE)
 
-HEADER = """# Generated from the rdfs:domain and rdfs:range of the relations in ontology/
-# by `make shapes` (scripts/make_relation_shapes.py); do not edit by hand.
+HEADER = """# Generated from the relations (rdfs:domain, rdfs:range) and the kind classes
+# (mnd:expectedMapping) of ontology/ by `make shapes` (scripts/make_shapes.py);
+# do not edit by hand.
 """
+SPARQL_TARGET = "SELECT ?this WHERE {{ ?this rdfs:subClassOf+ <{kind}> . FILTER isIRI(?this) }}"
 
 
 def label(model: Graph, node: URIRef) -> str:
@@ -75,8 +82,37 @@ def relation_shape(model: Graph, graph: Graph, prop: URIRef) -> None:
     graph.add((values, SH.message, Literal(f"The value of '{name}' must be {what}.", lang="en")))
 
 
+def kind_shape(model: Graph, graph: Graph, kind: URIRef) -> None:
+    """Add the shape of one kind: its members should map to the kind's expected vocabulary."""
+    from mndkg.paths import context
+
+    prefix = str(model.value(kind, MND.expectedMapping))
+    name = label(model, kind)
+    target, prop, path, qualified = BNode(), BNode(), BNode(), BNode()
+    shape = MNDSH["kind-" + str(kind).rsplit("/", 1)[-1]]
+    graph.add((shape, RDF.type, SH.NodeShape))
+    graph.add((shape, RDFS.label, Literal(f"kind: {name}", lang="en")))
+    graph.add((shape, SH.target, target))
+    graph.add((target, RDF.type, SH.SPARQLTarget))
+    graph.add((target, SH.prefixes, MNDSH[""]))
+    graph.add((target, SH.select, Literal(SPARQL_TARGET.format(kind=kind))))
+    graph.add((shape, SH.property, prop))
+    Collection(graph, path, [SKOS.exactMatch, SKOS.closeMatch])
+    alternative = BNode()
+    graph.add((alternative, SH.alternativePath, path))
+    graph.add((prop, SH.path, alternative))
+    graph.add((prop, SH.qualifiedValueShape, qualified))
+    graph.add((qualified, SH.pattern, Literal("^" + re.escape(context()[prefix]))))
+    graph.add((prop, SH.qualifiedMinCount, Literal(1)))
+    graph.add((prop, SH.severity, SH.Warning))
+    graph.add((prop, SH.message, Literal(
+        f"A {name} should map to {prefix} (skos:exactMatch or skos:closeMatch), so that the "
+        "graph merges with the standard ontologies; a missing mapping is a gap to record.",
+        lang="en")))
+
+
 def build(model: Graph) -> Graph:
-    """Return the shapes graph for every directly asserted relation of ``model``."""
+    """Return the shapes graph for every directly asserted relation and every kind."""
     graph = Graph()
     graph.bind("sh", SH)
     graph.bind("mnd", MND)
@@ -86,21 +122,24 @@ def build(model: Graph) -> Graph:
         for prop in sorted(model.subjects(RDF.type, kind)):
             if isinstance(prop, URIRef) and str(prop).startswith(BASE) and prop not in inverses:
                 relation_shape(model, graph, prop)
+    for kind in sorted(model.subjects(MND.expectedMapping, None)):
+        if isinstance(kind, URIRef):
+            kind_shape(model, graph, kind)
     return graph
 
 
 def render(model: Graph) -> str:
-    """Return the text of ``shapes/relations.ttl`` for ``model``."""
+    """Return the text of ``shapes/generated.ttl`` for ``model``."""
     return HEADER + build(model).serialize(format="longturtle")
 
 
 def committed_is_current() -> bool:
-    """Return whether the committed ``shapes/relations.ttl`` matches the model."""
+    """Return whether the committed ``shapes/generated.ttl`` matches the model."""
     from rdflib.compare import isomorphic
 
     from mndkg.loader import load_files
     from mndkg.paths import data_dir, turtle_files
 
     model = load_files(turtle_files("ontology"))
-    committed = load_files([data_dir("shapes") / "relations.ttl"])
+    committed = load_files([data_dir("shapes") / "generated.ttl"])
     return isomorphic(build(model), committed)
