@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= dist
 
-.PHONY: run test lint format shapes check-format clean
+.PHONY: run test lint format shapes system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,16 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The DL check runs HermiT on Java; install a Java runtime from Debian when none is there.
+system-deps:
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
+
 ## make run: create .venv, install, build, validate and write every artifact into dist/
 run: $(VENV)/.installed
 	$(BIN)/mndkg build --out $(OUT)
 
 ## make test: create .venv, install the test extras, run the linter and every test
-test: $(VENV)/.installed-test lint
+test: $(VENV)/.installed-test system-deps lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test

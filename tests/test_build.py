@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDF
 
 import mndkg.release
 from mndkg.atomic import staged_folder
@@ -83,3 +83,47 @@ def test_successful_write_replaces_the_folder(tmp_path: Path) -> None:
     with staged_folder(out) as staging:
         (staging / "new.txt").write_text("new")
     assert [p.name for p in out.iterdir()] == ["new.txt"]
+
+
+def test_release_files(dist: Path) -> None:
+    names = {p.name for p in dist.iterdir()}
+    expected = {
+        "mndkg-base.ttl",
+        "mndkg-base.owl",
+        "mndkg-full.ttl",
+        "mndkg-full.owl",
+        "mndkg-inferred.ttl",
+        "void.ttl",
+        "examples",
+        "report.tsv",
+    }
+    assert expected <= names
+    full = Graph().parse(dist / "mndkg-full.ttl")
+    inferred = Graph().parse(dist / "mndkg-inferred.ttl")
+    main = Graph().parse(dist / "mndkg.ttl")
+    assert len(full) == len(main) + len(inferred)
+    base = Graph().parse(dist / "mndkg-base.ttl")
+    ro = URIRef("http://purl.obolibrary.org/obo/RO_0002452")
+    assert (ro, None, None) in main and (ro, None, None) not in base
+
+
+def test_void_counts_the_release(dist: Path) -> None:
+    from rdflib import Namespace
+
+    void = Namespace("http://rdfs.org/ns/void#")
+    graph = Graph().parse(dist / "void.ttl")
+    dataset = URIRef("https://w3id.org/mndkg/void#dataset")
+    main = Graph().parse(dist / "mndkg.ttl")
+    assert int(graph.value(dataset, void.triples)) == len(main)
+    assert graph.value(dataset, OWL.versionInfo) == Literal("9.9.9")
+    assert len(list(graph.objects(dataset, void.classPartition))) >= 10
+
+
+def test_sparql_examples(dist: Path) -> None:
+    from rdflib.namespace import SH
+
+    files = sorted((dist / "examples").glob("*.ttl"))
+    assert len(files) >= 20
+    graph = Graph().parse(files[0])
+    (node,) = graph.subjects(RDF.type, SH.SPARQLSelectExecutable)
+    assert "SELECT" in str(graph.value(node, SH.select))

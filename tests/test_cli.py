@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import DATA, Runner
 
-COMMANDS = ("build", "validate", "query", "stats")
+COMMANDS = ("build", "validate", "query", "stats", "report", "diff")
 
 
 def test_version(mndkg_cli: Runner) -> None:
@@ -127,3 +127,20 @@ def test_build_writes_dist(mndkg_cli: Runner, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     names = {p.name for p in (tmp_path / "dist").iterdir()}
     assert {"mndkg.ttl", "mndkg.nt", "mndkg.jsonld", "mndkg.owl"} <= names
+
+
+def test_report_command(mndkg_cli: Runner) -> None:
+    done = mndkg_cli("report", "--format", "tsv")
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.splitlines()[0] == "severity\tcheck\tentity\tproperty\tvalue"
+
+
+def test_report_exits_1_on_error(mndkg_cli: Runner) -> None:
+    done = mndkg_cli("report", str(DATA / "report" / "no-parent.ttl"))
+    assert done.returncode == 1 and "no-parent" in done.stdout
+
+
+def test_diff_command(mndkg_cli: Runner) -> None:
+    done = mndkg_cli("diff", str(DATA / "diff" / "old.ttl"), str(DATA / "diff" / "new.ttl"))
+    assert done.returncode == 0
+    assert "- fact mnd:ALS mnd:hasSymptom mnd:Cramps" in done.stdout

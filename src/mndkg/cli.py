@@ -78,7 +78,10 @@ def build(out: Path) -> None:
     from mndkg.release import build as run_build
 
     result = run_build(out)
-    click.echo(f"built mndkg {result.version}: {result.triples} triples -> {result.out}/")
+    click.echo(
+        f"built mndkg {result.version}: {result.triples} triples "
+        f"(+{result.inferred} inferred) -> {result.out}/"
+    )
     for path in result.files:
         click.echo(f"  {path}")
 
@@ -209,3 +212,70 @@ def stats(fmt: str) -> None:
         click.echo(WRITERS[fmt](run_named(store, name)), nl=False)
         if fmt == "table":
             click.echo()
+
+
+@main.command()
+@click.argument("extra", nargs=-1, type=EXTRA_FILES)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "tsv", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to a file instead of stdout.",
+)
+def report(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Report quality problems (like `robot report`): ERROR, WARN and INFO rows.
+
+    Checks missing or duplicate labels, missing definitions, stray white space,
+    malformed or unresolvable cross-references, dangling references, entities
+    with no parent and uses of deprecated terms. Exits 1 when there is an ERROR.
+
+    \b
+    Example:
+      mndkg report --format tsv -o report.tsv
+    """
+    from mndkg.release import assemble
+    from mndkg.report import REPORT_WRITERS, errors
+    from mndkg.report import report as run_report
+
+    rows = run_report(assemble(extra))
+    emit(REPORT_WRITERS[fmt](rows), output)
+    sys.exit(1 if errors(rows) else 0)
+
+
+@main.command()
+@click.argument("old", type=EXTRA_FILES)
+@click.argument("new", type=EXTRA_FILES)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "tsv"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the differences to a file instead of stdout.",
+)
+def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
+    """Show the entities, facts and annotations added, removed and changed from OLD to NEW.
+
+    \b
+    Example:
+      mndkg diff releases/0.1.0/mndkg.ttl dist/mndkg.ttl --format tsv
+    """
+    from mndkg.diff import DIFF_WRITERS, diff_files
+
+    emit(DIFF_WRITERS[fmt](diff_files(old, new)), output)

@@ -22,7 +22,7 @@ from mndkg.paths import data_dir
 if TYPE_CHECKING:
     import pandas as pd
 
-HEADER = re.compile(r"^#\s*(title|description|columns)\s*:\s*(.*?)\s*$")
+HEADER = re.compile(r"^#\s*(title|description|columns|severity)\s*:\s*(.*?)\s*$")
 #: Tokens that would make the engine reach the network or other graphs.
 FORBIDDEN = ("SERVICE", "LOAD", "FROM")
 # Strings, IRIs and comments are blanked out before looking for forbidden keywords.
@@ -46,6 +46,7 @@ class NamedQuery:
     title: str
     description: str
     columns: tuple[str, ...]
+    severity: str = ""
 
     @property
     def text(self) -> str:
@@ -80,6 +81,7 @@ def index() -> dict[str, NamedQuery]:
             title=fields.get("title", ""),
             description=fields.get("description", ""),
             columns=columns,
+            severity=fields.get("severity", ""),
         )
     return queries
 

@@ -1,7 +1,8 @@
-"""The build: load -> derive -> validate -> checks -> write every ``dist/`` artifact atomically.
+"""The build: load -> derive -> reason -> validate -> checks -> write every ``dist/`` artifact.
 
-Nothing is written when the graph does not conform: the previous ``dist/`` stays
-whole.
+Nothing is written when the asserted or the inferred graph does not conform, a
+violation check returns rows, or the quality report has an ERROR row: the
+previous ``dist/`` stays whole (see ``atomic.staged_folder``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from rdflib import Graph
 
 from mndkg.errors import ValidationFailed
 
+#: The release files besides the main graph: stem -> formats (file name pattern -> rdflib format).
+VARIANTS: dict[str, dict[str, str]] = {
+    "mndkg-base": {"mndkg.ttl": "turtle", "mndkg.owl": "xml"},
+    "mndkg-full": {"mndkg.ttl": "turtle", "mndkg.owl": "xml"},
+    "mndkg-inferred": {"mndkg.ttl": "turtle"},
+}
+
 
 @dataclass
 class BuildResult:
@@ -22,6 +30,7 @@ class BuildResult:
     out: Path
     version: str
     triples: int
+    inferred: int = 0
     files: list[Path] = field(default_factory=list)
 
 
@@ -32,9 +41,7 @@ def check_violations(graph: Graph) -> list[str]:
 
     store = store_from_graph(graph)
     problems = []
-    for query in index().values():
-        if query.group != "checks":
-            continue
+    for query in (q for q in index().values() if q.group == "checks"):
         result = run(store, query.text, query.name)
         problems += [
             f"{query.name}: {query.title}: " + ", ".join(f"{k}={v}" for k, v in rec.items())
@@ -51,27 +58,70 @@ def assemble(extra: Sequence[Path] = (), version: str | None = None) -> Graph:
     return prepare(load_graph(extra), version)
 
 
+def verify(graph: Graph, full: Graph) -> None:
+    """Raise ``ValidationFailed`` unless the graph with its inferences conforms and the checks pass.
+
+    The shapes run once, on the asserted graph plus its inferences (which contains
+    every asserted triple): a fact counts as sourced when it, or a more specific
+    statement of it, cites a source.
+    """
+    from mndkg import report, validation
+
+    result = validation.validate(full)
+    if not result.conforms:
+        text = validation.as_text(result)
+        raise ValidationFailed(f"the graph does not conform; nothing was written\n{text}")
+    problems = check_violations(graph)
+    problems += [
+        f"{r.check}: {r.entity} {r.property} {r.value}".rstrip()
+        for r in report.errors(report.report(graph))
+    ]
+    if problems:
+        raise ValidationFailed("quality checks failed; nothing was written\n" + "\n".join(problems))
+
+
+def write(folder: Path, graph: Graph, inferred: Graph, version: str) -> list[Path]:
+    """Write every artifact of a release into ``folder``; return the paths written."""
+    from mndkg import report
+    from mndkg.export import examples, rdf, void
+    from mndkg.store import store_from_graph
+
+    files = rdf.write_all(graph, folder)
+    graphs = {
+        "mndkg-base": rdf.base(graph),
+        "mndkg-full": graph + inferred,
+        "mndkg-inferred": inferred,
+    }
+    for stem, formats in VARIANTS.items():
+        files += rdf.write_all(graphs[stem], folder, stem, formats)
+    described = void.describe(store_from_graph(graph), version, [f.name for f in files])
+    files.append(folder / "void.ttl")
+    files[-1].write_text(described.serialize(format="turtle"), encoding="utf-8")
+    (folder / "examples").mkdir()
+    for name, example in examples.examples().items():
+        (folder / "examples" / name).write_text(example.serialize(format="turtle"), "utf-8")
+    files.append(folder / "examples")
+    files.append(folder / "report.tsv")
+    files[-1].write_text(report.as_tsv(report.report(graph)), encoding="utf-8")
+    return files
+
+
 def build(out: Path, version: str | None = None) -> BuildResult:
-    """Build, validate and write every artifact into ``out``; nothing is written if invalid."""
+    """Build, reason, validate and write every artifact into ``out``; all or nothing."""
     from mndkg.atomic import staged_folder
     from mndkg.derive import package_version
-    from mndkg.export import rdf
-    from mndkg.validation import as_text, validate
+    from mndkg.reason import infer
 
     version = version or package_version()
     graph = assemble(version=version)
-    report = validate(graph)
-    if not report.conforms:
-        raise ValidationFailed(
-            "the graph does not conform; nothing was written\n" + as_text(report)
-        )
-    problems = check_violations(graph)
-    if problems:
-        raise ValidationFailed(
-            "violation checks returned rows; nothing was written\n" + "\n".join(problems)
-        )
+    inferred = infer(graph)
+    verify(graph, graph + inferred)
     with staged_folder(out) as folder:
-        files = rdf.write_all(graph, folder)
+        files = write(folder, graph, inferred, version)
     return BuildResult(
-        out=out, version=version, triples=len(graph), files=[out / f.name for f in files]
+        out=out,
+        version=version,
+        triples=len(graph),
+        inferred=len(inferred),
+        files=[out / f.name for f in files],
     )

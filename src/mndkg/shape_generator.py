@@ -25,7 +25,11 @@ HEADER = """# Generated from the relations (rdfs:domain, rdfs:range) and the kin
 # (mnd:expectedMapping) of ontology/ by `make shapes` (scripts/make_shapes.py);
 # do not edit by hand.
 """
-SPARQL_TARGET = "SELECT ?this WHERE {{ ?this rdfs:subClassOf+ <{kind}> . FILTER isIRI(?this) }}"
+# Defined classes (with owl:equivalentClass) belong to the model, not to the curated members.
+SPARQL_TARGET = (
+    "SELECT ?this WHERE {{ ?this rdfs:subClassOf+ <{kind}> . FILTER isIRI(?this) "
+    "FILTER NOT EXISTS {{ ?this owl:equivalentClass ?definition }} }}"
+)
 
 
 def label(model: Graph, node: URIRef) -> str:
@@ -105,10 +109,18 @@ def kind_shape(model: Graph, graph: Graph, kind: URIRef) -> None:
     graph.add((qualified, SH.pattern, Literal("^" + re.escape(context()[prefix]))))
     graph.add((prop, SH.qualifiedMinCount, Literal(1)))
     graph.add((prop, SH.severity, SH.Warning))
-    graph.add((prop, SH.message, Literal(
-        f"A {name} should map to {prefix} (skos:exactMatch or skos:closeMatch), so that the "
-        "graph merges with the standard ontologies; a missing mapping is a gap to record.",
-        lang="en")))
+    graph.add(
+        (
+            prop,
+            SH.message,
+            Literal(
+                f"A {name} should map to {prefix} (skos:exactMatch or skos:closeMatch), so that "
+                "the graph merges with the standard ontologies; a missing mapping is a gap to "
+                "record.",
+                lang="en",
+            ),
+        )
+    )
 
 
 def build(model: Graph) -> Graph:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from mndkg.paths import context
 
@@ -17,7 +17,7 @@ RDF_FILES: dict[str, str] = {
     "mndkg.ttl": "turtle",
     "mndkg.nt": "nt",
     "mndkg.jsonld": "json-ld",
-    "mndkg.owl": "pretty-xml",
+    "mndkg.owl": "xml",
 }
 
 
@@ -28,11 +28,26 @@ def serialize(graph: Graph, fmt: str) -> str:
     return graph.serialize(format=fmt)
 
 
-def write_all(graph: Graph, folder: Path) -> list[Path]:
-    """Write the graph in every RDF format into ``folder``; return the paths written."""
+def write_all(
+    graph: Graph, folder: Path, stem: str = "mndkg", formats: dict[str, str] | None = None
+) -> list[Path]:
+    """Write ``graph`` as ``stem`` in every format (or the given ones); return the paths."""
     written = []
-    for name, fmt in RDF_FILES.items():
-        path = folder / name
+    for name, fmt in (formats or RDF_FILES).items():
+        path = folder / name.replace("mndkg", stem, 1)
         path.write_text(serialize(graph, fmt), encoding="utf-8")
         written.append(path)
     return written
+
+
+def base(graph: Graph) -> Graph:
+    """Return our own axioms only: without the annotations of imported terms (RO, BFO)."""
+    from mndkg.loader import new_graph
+    from mndkg.paths import BASE
+
+    out = new_graph()
+    for triple in graph:
+        subject = triple[0]
+        if not isinstance(subject, URIRef) or str(subject).startswith(BASE):
+            out.add(triple)
+    return out
