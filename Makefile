@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= dist
 
-.PHONY: run test lint format shapes system-deps clean
+.PHONY: run test lint format shapes system-deps docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,16 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# The DL check runs HermiT on Java; install a Java runtime from Debian when none is there.
+# What the tests need beyond Python, from Debian's packages when missing: a Java runtime
+# (HermiT for the DL check) and Chromium (the browser tests of the HTML page; Playwright
+# drives /usr/bin/chromium and never downloads a browser of its own).
 system-deps:
-	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 ## make run: create .venv, install, build, validate and write every artifact into dist/
 run: $(VENV)/.installed
@@ -45,6 +52,15 @@ format: $(VENV)/.installed-test
 shapes: $(VENV)/.installed-test
 	$(BIN)/python scripts/make_shapes.py
 	$(BIN)/python scripts/format_turtle.py
+
+## make docs: the README pictures (screenshots in headless Chromium, the static figure)
+docs: $(VENV)/.installed-test system-deps
+	$(BIN)/python scripts/screenshot.py
+
+## make bench: the benchmarks reported in the README
+bench: $(VENV)/.installed-test system-deps
+	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_html.py
 
 clean:
 	rm -rf $(OUT) build *.egg-info .pytest_cache .ruff_cache

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import DATA, Runner
 
-COMMANDS = ("build", "validate", "query", "stats", "report", "diff")
+COMMANDS = ("build", "validate", "query", "stats", "report", "diff", "html", "check-xrefs")
 
 
 def test_version(mndkg_cli: Runner) -> None:
@@ -126,7 +126,7 @@ def test_build_writes_dist(mndkg_cli: Runner, tmp_path: Path) -> None:
     done = mndkg_cli("build", "--out", str(tmp_path / "dist"))
     assert done.returncode == 0, done.stderr
     names = {p.name for p in (tmp_path / "dist").iterdir()}
-    assert {"mndkg.ttl", "mndkg.nt", "mndkg.jsonld", "mndkg.owl"} <= names
+    assert {"mndkg.ttl", "mndkg.nt", "mndkg.jsonld", "mndkg.owl", "mndkg.html"} <= names
 
 
 def test_report_command(mndkg_cli: Runner) -> None:
@@ -144,3 +144,20 @@ def test_diff_command(mndkg_cli: Runner) -> None:
     done = mndkg_cli("diff", str(DATA / "diff" / "old.ttl"), str(DATA / "diff" / "new.ttl"))
     assert done.returncode == 0
     assert "- fact mnd:ALS mnd:hasSymptom mnd:Cramps" in done.stdout
+
+
+def test_html_command(mndkg_cli: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "als.html"
+    done = mndkg_cli(
+        "html", "--focus", "amyotrophic lateral sclerosis", "--depth", "1", "-o", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 100_000 and "wrote" in done.stdout
+
+
+def test_html_unknown_focus(mndkg_cli: Runner, tmp_path: Path) -> None:
+    done = mndkg_cli(
+        "html", "--focus", "amyotrophic lateral sclerosys", "-o", str(tmp_path / "x.html")
+    )
+    assert done.returncode == 2 and "amyotrophic lateral sclerosis" in done.stderr
+    assert not (tmp_path / "x.html").exists()

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from mndkg.export.html import NotebookView
     from mndkg.queries import Result
     from mndkg.release import BuildResult
     from mndkg.validation import Report
 
-__all__ = ["build", "load", "query", "validate"]
+__all__ = ["build", "html", "load", "query", "validate"]
 
 
 def load(extra: Sequence[Path | str] = ()) -> Graph:
@@ -60,3 +61,22 @@ def build(out: Path | str = "dist") -> BuildResult:
     from mndkg.release import build as run_build
 
     return run_build(Path(out))
+
+
+def html(
+    focus: str | None = None,
+    depth: int = 1,
+    kinds: Sequence[str] | None = None,
+    relations: Sequence[str] | None = None,
+    extra: Sequence[Path | str] = (),
+) -> NotebookView:
+    """Return the interactive graph as an object that displays inline in Jupyter or VS Code.
+
+    ``focus`` and ``depth`` give the small graph for one lesson; ``kinds`` and
+    ``relations`` filter it by name, as ``mndkg html`` does.
+    """
+    from mndkg.export.html import notebook_view
+    from mndkg.release import assemble
+
+    graph = assemble([Path(p) for p in extra])
+    return notebook_view(graph, focus=focus, depth=depth, kinds=kinds, relations=relations)

@@ -84,9 +84,11 @@ def write(folder: Path, graph: Graph, inferred: Graph, version: str) -> list[Pat
     """Write every artifact of a release into ``folder``; return the paths written."""
     from mndkg import report
     from mndkg.export import examples, rdf, void
+    from mndkg.export.html import write_html
     from mndkg.store import store_from_graph
 
     files = rdf.write_all(graph, folder)
+    files.append(write_html(graph, folder / "mndkg.html").path)
     graphs = {
         "mndkg-base": rdf.base(graph),
         "mndkg-full": graph + inferred,

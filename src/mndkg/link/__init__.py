@@ -1,0 +1,1 @@
+"""Links to the standard biomedical ontologies: cross-reference checks and HPO enrichment."""
