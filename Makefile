@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= dist
+# The interoperability tools the tests check our exports with (sssom-py, the Biolink Model),
+# kept in their own environment: their dependencies (linkml, rdflib-jsonld) must not mix with ours.
+TOOLS ?= .venv-tools
 
 .PHONY: run test lint format shapes system-deps docs bench clean
 
@@ -16,6 +19,12 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(TOOLS)/.installed:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet sssom biolink-model
 	touch $@
 
 # What the tests need beyond Python, from Debian's packages when missing: a Java runtime
@@ -34,7 +43,7 @@ run: $(VENV)/.installed
 	$(BIN)/mndkg build --out $(OUT)
 
 ## make test: create .venv, install the test extras, run the linter and every test
-test: $(VENV)/.installed-test system-deps lint
+test: $(VENV)/.installed-test $(TOOLS)/.installed system-deps lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test

@@ -11,7 +11,17 @@ import pytest
 
 from tests.conftest import DATA, Runner
 
-COMMANDS = ("build", "validate", "query", "stats", "report", "diff", "html", "check-xrefs")
+COMMANDS = (
+    "build",
+    "validate",
+    "query",
+    "stats",
+    "report",
+    "diff",
+    "html",
+    "check-xrefs",
+    "enrich",
+)
 
 
 def test_version(mndkg_cli: Runner) -> None:
@@ -161,3 +171,11 @@ def test_html_unknown_focus(mndkg_cli: Runner, tmp_path: Path) -> None:
     )
     assert done.returncode == 2 and "amyotrophic lateral sclerosis" in done.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_enrich_hpo_then_query_with_it(mndkg_cli: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "mndkg-hpo.ttl"
+    done = mndkg_cli("enrich", "hpo", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    done = mndkg_cli("query", "genes-annotated-by-hpo", "--with", str(out), "-f", "csv")
+    assert done.returncode == 0 and "SOD1," in done.stdout

@@ -83,7 +83,7 @@ def verify(graph: Graph, full: Graph) -> None:
 def write(folder: Path, graph: Graph, inferred: Graph, version: str) -> list[Path]:
     """Write every artifact of a release into ``folder``; return the paths written."""
     from mndkg import report
-    from mndkg.export import examples, rdf, void
+    from mndkg.export import examples, graphml, kgx, rdf, sssom, void
     from mndkg.export.html import write_html
     from mndkg.store import store_from_graph
 
@@ -105,6 +105,11 @@ def write(folder: Path, graph: Graph, inferred: Graph, version: str) -> list[Pat
     files.append(folder / "examples")
     files.append(folder / "report.tsv")
     files[-1].write_text(report.as_tsv(report.report(graph)), encoding="utf-8")
+    files.append(folder / "mndkg.sssom.tsv")
+    files[-1].write_text(sssom.to_tsv(graph, version), encoding="utf-8")
+    kgx.write(graph, folder / "kgx")
+    files.append(folder / "kgx")
+    files.append(graphml.write(graph, folder / "mndkg.graphml"))
     return files
 
 
