@@ -20,6 +20,8 @@ from mndkg.errors import InputError
 from mndkg.paths import context, knowledge_files
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: OBO files are read with pronto (see ``mndkg.obo``).
+OBO = ".obo"
 
 #: File endings we read, and the pyoxigraph format of each.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -40,7 +42,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     """Return the RDF format of a file from its ending, or raise an ``InputError``."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join(sorted([*FORMATS, OBO]))
         raise InputError(f"unknown RDF file type {path.suffix!r}; expected one of {known}", path)
     return fmt
 
@@ -66,8 +68,13 @@ def syntax_error(err: SyntaxError, path: Path) -> InputError:
 
 
 def parse_quads(path: Path) -> Iterator[ox.Quad]:
-    """Yield the quads of one RDF file, raising ``InputError`` with its line on bad syntax."""
+    """Yield the quads of one RDF (or OBO) file, raising ``InputError`` with its line."""
     check_readable(path)
+    if path.suffix.lower() == OBO:
+        from mndkg import obo
+
+        yield from (ox.Quad(t.subject, t.predicate, t.object) for t in obo.read(path))
+        return
     fmt = rdf_format(path)
     try:
         yield from ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri())
@@ -130,6 +137,9 @@ def load_store(extra: Sequence[Path | str] = (), *, base: bool = True) -> ox.Sto
     files += [Path(p) for p in extra]
     for path in files:
         check_readable(path)
+        if path.suffix.lower() == OBO:
+            store.extend(parse_quads(path))
+            continue
         try:
             store.bulk_load(path=path, format=rdf_format(path), base_iri=path.resolve().as_uri())
         except SyntaxError as err:
