@@ -28,14 +28,17 @@ $(TOOLS)/.installed:
 	touch $@
 
 # What the tests need beyond Python, from Debian's packages when missing: a Java runtime
-# (HermiT for the DL check) and Chromium (the browser tests of the HTML page; Playwright
-# drives /usr/bin/chromium and never downloads a browser of its own).
+# (HermiT for the DL check), Chromium (the browser tests of the HTML page; Playwright
+# drives /usr/bin/chromium and never downloads a browser of its own) and Virtuoso (the
+# triple-store tests start it on loopback with a throwaway database).
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing$$missing"; apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  echo "installing$$missing"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 ## make run: create .venv, install, build, validate and write every artifact into dist/

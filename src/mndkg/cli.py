@@ -147,6 +147,12 @@ def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the result to a file instead of stdout.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on a remote SPARQL endpoint instead of the embedded store.",
+)
+@click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the graph to query.")
 def query(
     query: str | None,
     expression: str | None,
@@ -154,6 +160,8 @@ def query(
     extra: tuple[Path, ...],
     list_queries: bool,
     output: Path | None,
+    endpoint: str | None,
+    graph_iri: str | None,
 ) -> None:
     """Run a SPARQL query: a shipped query NAME, a FILE.rq, or -e 'SPARQL'.
 
@@ -162,6 +170,7 @@ def query(
       mndkg query --list
       mndkg query cq05-disease-genes --format csv
       mndkg query -e 'SELECT ?l WHERE { ?d rdfs:label ?l } LIMIT 3'
+      mndkg query cq02-upper-and-lower --endpoint http://127.0.0.1:7878/query
     """
     from mndkg.queries import index, resolve, run
     from mndkg.results import WRITERS
@@ -173,7 +182,12 @@ def query(
     if (query is None) == (expression is None):
         raise InputError("give exactly one of a query NAME or FILE, or -e 'SPARQL'")
     label, text = ("-e", expression) if expression is not None else resolve(str(query))
-    result = run(open_store(extra), str(text), label)
+    if endpoint:
+        from mndkg.remote import remote_query
+
+        result = remote_query(endpoint, str(text), label, graph_iri)
+    else:
+        result = run(open_store(extra), str(text), label)
     emit(WRITERS[fmt](result), output)
 
 
@@ -423,3 +437,57 @@ def enrich_hpo(output: Path, hpo_folder: Path | None) -> None:
     write_text(output, graph.serialize(format="turtle"))
     facts = len(list(graph.triples((None, HAS_PHENOTYPE, None))))
     click.echo(f"wrote {output}: {facts} HPO annotations, {len(graph)} triples")
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="The SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store.",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="The named graph to replace (default: the default graph).",
+)
+@click.option(
+    "--graph-parameter",
+    default="graph",
+    show_default=True,
+    help="The name of the graph parameter (Virtuoso's /sparql-graph-crud takes graph-uri).",
+)
+@click.option("--inferred", is_flag=True, help="Publish the graph with its inferences.")
+@click.option(
+    "--with",
+    "extra",
+    multiple=True,
+    type=EXTRA_FILES,
+    help="Merge an extra RDF or OBO file into what is published (repeatable).",
+)
+def publish(
+    endpoint: str,
+    graph_iri: str | None,
+    graph_parameter: str,
+    inferred: bool,
+    extra: tuple[Path, ...],
+) -> None:
+    """Load the graph into a triple store through the SPARQL 1.1 Graph Store Protocol.
+
+    The graph is replaced whole. Credentials come from the environment
+    (MNDKG_ENDPOINT_USER, MNDKG_ENDPOINT_PASSWORD), never from the command line.
+
+    \b
+    Example:
+      mndkg publish --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/mndkg/
+    """
+    from mndkg.reason import infer
+    from mndkg.release import assemble
+    from mndkg.remote import publish as send
+
+    graph = assemble(extra)
+    if inferred:
+        graph += infer(graph)
+    send(graph.serialize(format="nt", encoding="utf-8"), endpoint, graph_iri, graph_parameter)
+    click.echo(f"published {len(graph)} triples to {endpoint}")

@@ -1,0 +1,115 @@
+"""The same queries against real triple stores on loopback: Oxigraph and Virtuoso.
+
+`mndkg publish` loads the graph through the SPARQL 1.1 Graph Store Protocol and
+`mndkg query --endpoint` runs every competency query through the SPARQL 1.1
+Protocol; the answers must be those of the embedded store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mndkg.queries import Result, index, run
+from mndkg.remote import publish, remote_query
+from mndkg.store import shipped_store
+from tests.conftest import Runner
+from tests.servers import Server, oxigraph, virtuoso
+
+GRAPH = "https://w3id.org/mndkg/graph"
+COMPETENCY = sorted(n for n, q in index().items() if q.group == "competency")
+#: Virtuoso 7.2.5 (Debian) returns too few rows when a transitive property path
+#: (rdfs:subClassOf+ or rdfs:subPropertyOf*) is joined with other patterns on the
+#: same variable; these queries meet it. strict xfail: the test says when it is fixed.
+VIRTUOSO_PATH_BUG = {
+    "cq05-disease-genes",
+    "cq09-onset-regions",
+    "cq18-sma-drugs",
+    "cq20-pbp-impairments",
+}
+
+
+def answers(result: Result) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(v) for v in row) for row in result.rows)
+
+
+def graph_data() -> bytes:
+    from mndkg.release import assemble
+
+    data: bytes = assemble().serialize(format="nt", encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        publish(graph_data(), server.store, GRAPH)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        virtuoso(tmp_path_factory.mktemp("virtuoso")) as server,
+    ):
+        patch.setenv("MNDKG_ENDPOINT_USER", "dba")
+        patch.setenv("MNDKG_ENDPOINT_PASSWORD", "dba")
+        publish(graph_data(), server.store, GRAPH)
+        yield server
+
+
+@pytest.mark.parametrize("name", COMPETENCY)
+def test_oxigraph_gives_the_embedded_answers(oxigraph_server: Server, name: str) -> None:
+    query = index()[name]
+    remote = remote_query(oxigraph_server.query, query.text, name, GRAPH)
+    assert answers(remote) == answers(run(shipped_store(), query.text, name))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2.5 path bug"))
+        if n in VIRTUOSO_PATH_BUG
+        else n
+        for n in COMPETENCY
+    ],
+)
+def test_virtuoso_gives_the_embedded_answers(virtuoso_server: Server, name: str) -> None:
+    query = index()[name]
+    remote = remote_query(virtuoso_server.query, query.text, name, GRAPH)
+    assert answers(remote) == answers(run(shipped_store(), query.text, name))
+
+
+def test_publish_and_query_from_the_command_line(
+    oxigraph_server: Server, mndkg_cli: Runner
+) -> None:
+    done = mndkg_cli("publish", "--endpoint", oxigraph_server.store, "--graph", GRAPH + "/cli")
+    assert done.returncode == 0, done.stderr
+    done = mndkg_cli(
+        "query",
+        "cq03-upper-only",
+        "--endpoint",
+        oxigraph_server.query,
+        "--graph",
+        GRAPH + "/cli",
+        "-f",
+        "csv",
+    )
+    assert done.stdout.splitlines() == ["disease", "primary lateral sclerosis"]
+
+
+def test_unreachable_endpoint_is_a_clean_error(mndkg_cli: Runner, tmp_path: Path) -> None:
+    from tests.servers import free_port
+
+    done = mndkg_cli(
+        "query", "cq01-kinds-of-mnd", "--endpoint", f"http://127.0.0.1:{free_port()}/sparql"
+    )
+    assert done.returncode == 2 and "cannot reach the server" in done.stderr
+
+
+def test_only_http_endpoints(mndkg_cli: Runner) -> None:
+    done = mndkg_cli("publish", "--endpoint", "file:///etc/passwd")
+    assert done.returncode == 2 and "http://" in done.stderr
