@@ -83,3 +83,14 @@ def test_other_formats_load(tmp_path: Path) -> None:
         tmp_path, "d.jsonld", '{"@id": "http://x/e", "http://x/p": {"@id": "http://x/f"}}'
     )
     assert len(load_files([nt, xml, jsonld])) == 3
+
+
+def test_rdf_star_quoted_triple_is_a_clean_error(tmp_path: Path) -> None:
+    # found by the fuzz test: a quoted triple made the rdflib conversion crash
+    bad = write(
+        tmp_path,
+        "star.ttl",
+        "<http://x/a> <http://x/p> << <http://x/b> <http://x/q> <http://x/c> >> .\n",
+    )
+    with pytest.raises(InputError, match="RDF-star"):
+        load_files([bad])

@@ -47,6 +47,14 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
+def check_safe(path: Path) -> None:
+    """Refuse XML external entities and entity bombs before an RDF/XML parser runs."""
+    if FORMATS.get(path.suffix.lower()) == ox.RdfFormat.RDF_XML:
+        from mndkg import xmlguard
+
+        xmlguard.check(path)
+
+
 def check_readable(path: Path) -> None:
     """Raise an ``InputError`` naming the file when it is missing or unreadable."""
     if not path.exists():
@@ -58,6 +66,7 @@ def check_readable(path: Path) -> None:
             pass
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror}", path) from err
+    check_safe(path)
 
 
 def syntax_error(err: SyntaxError, path: Path) -> InputError:
@@ -90,6 +99,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, scope: str) -> Nod
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(f"{scope}{term.value}")
+    if not isinstance(term, ox.Literal):
+        raise TypeError("RDF-star quoted triples are not supported")
     if term.language:
         return Literal(term.value, lang=term.language)
     if term.datatype.value == XSD_STRING:  # RDF 1.1 simple literal: rdflib keeps it untyped
@@ -99,10 +110,13 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, scope: str) -> Nod
 
 def add_file(graph: Graph, path: Path, scope: str) -> None:
     """Parse one file into ``graph`` (all of it, or nothing on a syntax error)."""
-    triples = [
-        (to_rdflib(q.subject, scope), URIRef(q.predicate.value), to_rdflib(q.object, scope))
-        for q in parse_quads(path)
-    ]
+    try:
+        triples = [
+            (to_rdflib(q.subject, scope), URIRef(q.predicate.value), to_rdflib(q.object, scope))
+            for q in parse_quads(path)
+        ]
+    except TypeError as err:
+        raise InputError(str(err), path) from err
     for triple in triples:
         graph.add(triple)  # type: ignore[arg-type]
 
