@@ -491,3 +491,69 @@ def publish(
         graph += infer(graph)
     send(graph.serialize(format="nt", encoding="utf-8"), endpoint, graph_iri, graph_parameter)
     click.echo(f"published {len(graph)} triples to {endpoint}")
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (loopback unless you say otherwise).",
+)
+@click.option("--port", default=7878, show_default=True, type=int, help="The port.")
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=int,
+    help="Rows returned at most (a header says when a result was cut).",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Query worker processes (a slow query occupies one).",
+)
+@click.option("--cors", metavar="ORIGIN", help="Allow browsers from ORIGIN (off by default).")
+@click.option(
+    "--with",
+    "extra",
+    multiple=True,
+    type=EXTRA_FILES,
+    help="Merge an extra RDF or OBO file into the served graph (repeatable).",
+)
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    cors: str | None,
+    extra: tuple[Path, ...],
+) -> None:
+    """Serve the graph read-only through the SPARQL 1.1 Protocol, with a small query page.
+
+    \b
+    Example:
+      mndkg serve --port 7878
+      curl 'http://127.0.0.1:7878/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
+    """
+    from mndkg.loader import check_readable
+    from mndkg.serve import Settings
+    from mndkg.serve import serve as run_server
+
+    for path in extra:
+        check_readable(path)
+    run_server(
+        host,
+        port,
+        Settings(extra=extra, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors),
+    )
