@@ -16,6 +16,22 @@ from mndkg.errors import InputError, MndkgError
 
 EXTRA_FILES = click.Path(dir_okay=False, path_type=Path)
 
+#: ``--with FILE`` (repeatable), shared by every command that reads the graph.
+with_option = click.option(
+    "--with",
+    "extra",
+    multiple=True,
+    type=EXTRA_FILES,
+    help="Merge an extra RDF or OBO file into the graph first (repeatable).",
+)
+#: ``-o/--output FILE``, defaulting to stdout.
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to a file (atomically) instead of stdout.",
+)
+
 
 class Group(click.Group):
     """A click group that turns mndkg errors into one line on stderr and an exit code."""
@@ -97,12 +113,7 @@ def build(out: Path) -> None:
     show_default=True,
     help="Report format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to a file instead of stdout.",
-)
+@output_option
 def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Validate the graph (merged with EXTRA RDF files) against the SHACL shapes.
 
@@ -133,20 +144,9 @@ def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     type=click.Choice(["table", "csv", "tsv", "json", "turtle"]),
     help="Output format.",
 )
-@click.option(
-    "--with",
-    "extra",
-    multiple=True,
-    type=EXTRA_FILES,
-    help="Merge an extra RDF file into the graph first (repeatable).",
-)
+@with_option
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped queries.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the result to a file instead of stdout.",
-)
+@output_option
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -239,12 +239,7 @@ def stats(fmt: str) -> None:
     show_default=True,
     help="Report format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to a file instead of stdout.",
-)
+@output_option
 def report(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Report quality problems (like `robot report`): ERROR, WARN and INFO rows.
 
@@ -277,12 +272,7 @@ def report(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the differences to a file instead of stdout.",
-)
+@output_option
 def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
     """Show the entities, facts and annotations added, removed and changed from OLD to NEW.
 
@@ -319,13 +309,7 @@ def split_names(text: str | None) -> list[str] | None:
 )
 @click.option("--kinds", metavar="KIND,...", help="Show only these kinds, e.g. disease,gene.")
 @click.option("--relations", metavar="RELATION,...", help="Show only these relations.")
-@click.option(
-    "--with",
-    "extra",
-    multiple=True,
-    type=EXTRA_FILES,
-    help="Merge an extra RDF file into the graph first (repeatable).",
-)
+@with_option
 def html(
     output: Path,
     focus: str | None,
@@ -365,13 +349,7 @@ def html(
     type=EXTRA_FILES,
     help="A TSV of entity, curie, reason: reviewed name differences to accept.",
 )
-@click.option(
-    "--with",
-    "extra",
-    multiple=True,
-    type=EXTRA_FILES,
-    help="Merge an extra RDF file into the graph first (repeatable).",
-)
+@with_option
 def check_xrefs(reference: Path | None, reviewed: Path | None, extra: tuple[Path, ...]) -> None:
     """Check every cross-reference against real releases, offline.
 
@@ -459,13 +437,7 @@ def enrich_hpo(output: Path, hpo_folder: Path | None) -> None:
     help="The name of the graph parameter (Virtuoso's /sparql-graph-crud takes graph-uri).",
 )
 @click.option("--inferred", is_flag=True, help="Publish the graph with its inferences.")
-@click.option(
-    "--with",
-    "extra",
-    multiple=True,
-    type=EXTRA_FILES,
-    help="Merge an extra RDF or OBO file into what is published (repeatable).",
-)
+@with_option
 def publish(
     endpoint: str,
     graph_iri: str | None,
@@ -523,13 +495,7 @@ def publish(
     help="Query worker processes (a slow query occupies one).",
 )
 @click.option("--cors", metavar="ORIGIN", help="Allow browsers from ORIGIN (off by default).")
-@click.option(
-    "--with",
-    "extra",
-    multiple=True,
-    type=EXTRA_FILES,
-    help="Merge an extra RDF or OBO file into the served graph (repeatable).",
-)
+@with_option
 def serve(
     host: str,
     port: int,
