@@ -42,3 +42,20 @@ def test_import_is_light() -> None:
     code = "import sys, mndkg; print('rdflib' in sys.modules, 'pyshacl' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_query_path_does_not_import_rdflib() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('rdflib' in sys.modules, 'pyshacl' in sys.modules,"
+        " 'owlrl' in sys.modules, file=sys.stderr))\n"
+        "sys.argv = ['mndkg', 'query', 'cq03-upper-only']\n"
+        "from mndkg.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert "primary lateral sclerosis" in done.stdout
+    assert done.stderr.split() == ["False", "False", "False"]

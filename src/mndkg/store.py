@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from mndkg.loader import load_store
+from mndkg.files import load_store
 
 if TYPE_CHECKING:
     from rdflib import Graph
