@@ -7,14 +7,16 @@ that need them, so ``mndkg --help`` and ``mndkg query`` start fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from mndkg.errors import InputError, MndkgError
 
 EXTRA_FILES = click.Path(dir_okay=False, path_type=Path)
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: ``--with FILE`` (repeatable), shared by every command that reads the graph.
 with_option = click.option(
@@ -24,6 +26,25 @@ with_option = click.option(
     type=EXTRA_FILES,
     help="Merge an extra RDF or OBO file into the graph first (repeatable).",
 )
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """Return the ``-f/--format`` option with these choices; the first is the default.
+
+    The names mirror the writer registries (``results.WRITERS`` and the like), which
+    are not imported here so that ``--help`` stays fast.
+    """
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
 #: ``-o/--output FILE``, defaulting to stdout.
 output_option = click.option(
     "-o",
@@ -104,15 +125,7 @@ def build(out: Path) -> None:
 
 @main.command()
 @click.argument("extra", nargs=-1, type=EXTRA_FILES)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "turtle"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@format_option("text", "json", "turtle")
 @output_option
 def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Validate the graph (merged with EXTRA RDF files) against the SHACL shapes.
@@ -135,15 +148,7 @@ def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
 @main.command()
 @click.argument("query", required=False)
 @click.option("-e", "--expression", help="A SPARQL query given inline.")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice(["table", "csv", "tsv", "json", "turtle"]),
-    help="Output format.",
-)
+@format_option("table", "csv", "tsv", "json", "turtle")
 @with_option
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped queries.")
 @output_option
@@ -201,15 +206,7 @@ def listing(queries: dict[str, Any]) -> str:
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    type=click.Choice(["table", "csv", "tsv", "json"]),
-    help="Output format.",
-)
+@format_option("table", "csv", "tsv", "json")
 def stats(fmt: str) -> None:
     """Count the entities of each kind and the facts of each relation.
 
@@ -230,15 +227,7 @@ def stats(fmt: str) -> None:
 
 @main.command()
 @click.argument("extra", nargs=-1, type=EXTRA_FILES)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "tsv", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@format_option("text", "tsv", "json")
 @output_option
 def report(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Report quality problems (like `robot report`): ERROR, WARN and INFO rows.
@@ -263,15 +252,7 @@ def report(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
 @main.command()
 @click.argument("old", type=EXTRA_FILES)
 @click.argument("new", type=EXTRA_FILES)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "tsv"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("text", "tsv")
 @output_option
 def diff(old: Path, new: Path, fmt: str, output: Path | None) -> None:
     """Show the entities, facts and annotations added, removed and changed from OLD to NEW.

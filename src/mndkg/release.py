@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
 from mndkg.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from mndkg.report import Row
 
 #: The release files besides the main graph: stem -> formats (file name pattern -> rdflib format).
 VARIANTS: dict[str, dict[str, str]] = {
@@ -34,12 +40,10 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
 
-def check_violations(graph: Graph) -> list[str]:
+def check_violations(store: ox.Store) -> list[str]:
     """Run every ``queries/checks/*-violation.rq`` and return one line per offending row."""
     from mndkg.queries import index, run
-    from mndkg.store import store_from_graph
 
-    store = store_from_graph(graph)
     problems = []
     for query in (q for q in index().values() if q.group == "checks"):
         result = run(store, query.text, query.name)
@@ -58,7 +62,7 @@ def assemble(extra: Sequence[Path] = (), version: str | None = None) -> Graph:
     return prepare(load_graph(extra), version)
 
 
-def verify(graph: Graph, full: Graph) -> None:
+def verify(full: Graph, store: ox.Store, rows: list[Row]) -> None:
     """Raise ``ValidationFailed`` unless the graph with its inferences conforms and the checks pass.
 
     The shapes run once, on the asserted graph plus its inferences (which contains
@@ -71,21 +75,21 @@ def verify(graph: Graph, full: Graph) -> None:
     if not result.conforms:
         text = validation.as_text(result)
         raise ValidationFailed(f"the graph does not conform; nothing was written\n{text}")
-    problems = check_violations(graph)
+    problems = check_violations(store)
     problems += [
-        f"{r.check}: {r.entity} {r.property} {r.value}".rstrip()
-        for r in report.errors(report.report(graph))
+        f"{r.check}: {r.entity} {r.property} {r.value}".rstrip() for r in report.errors(rows)
     ]
     if problems:
         raise ValidationFailed("quality checks failed; nothing was written\n" + "\n".join(problems))
 
 
-def write(folder: Path, graph: Graph, inferred: Graph, version: str) -> list[Path]:
+def write(
+    folder: Path, graph: Graph, inferred: Graph, store: ox.Store, rows: list[Row], version: str
+) -> list[Path]:
     """Write every artifact of a release into ``folder``; return the paths written."""
     from mndkg import report
     from mndkg.export import examples, graphml, kgx, rdf, sssom, void
     from mndkg.export.html import write_html
-    from mndkg.store import store_from_graph
 
     files = rdf.write_all(graph, folder)
     files.append(write_html(graph, folder / "mndkg.html").path)
@@ -96,7 +100,7 @@ def write(folder: Path, graph: Graph, inferred: Graph, version: str) -> list[Pat
     }
     for stem, formats in VARIANTS.items():
         files += rdf.write_all(graphs[stem], folder, stem, formats)
-    described = void.describe(store_from_graph(graph), version, [f.name for f in files])
+    described = void.describe(store, version, [f.name for f in files])
     files.append(folder / "void.ttl")
     files[-1].write_text(described.serialize(format="turtle"), encoding="utf-8")
     (folder / "examples").mkdir()
@@ -104,7 +108,7 @@ def write(folder: Path, graph: Graph, inferred: Graph, version: str) -> list[Pat
         (folder / "examples" / name).write_text(example.serialize(format="turtle"), "utf-8")
     files.append(folder / "examples")
     files.append(folder / "report.tsv")
-    files[-1].write_text(report.as_tsv(report.report(graph)), encoding="utf-8")
+    files[-1].write_text(report.as_tsv(rows), encoding="utf-8")
     files.append(folder / "mndkg.sssom.tsv")
     files[-1].write_text(sssom.to_tsv(graph, version), encoding="utf-8")
     kgx.write(graph, folder / "kgx")
@@ -118,13 +122,17 @@ def build(out: Path, version: str | None = None) -> BuildResult:
     from mndkg.atomic import staged_folder
     from mndkg.derive import package_version
     from mndkg.reason import infer
+    from mndkg.report import report
+    from mndkg.store import store_from_graph
 
     version = version or package_version()
     graph = assemble(version=version)
     inferred = infer(graph)
-    verify(graph, graph + inferred)
+    store = store_from_graph(graph)  # one copy for the checks, the report and VoID
+    rows = report(graph, store)
+    verify(graph + inferred, store, rows)
     with staged_folder(out) as folder:
-        files = write(folder, graph, inferred, version)
+        files = write(folder, graph, inferred, store, rows, version)
     return BuildResult(
         out=out,
         version=version,

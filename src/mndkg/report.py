@@ -76,11 +76,15 @@ def unresolved_mappings(graph: Graph) -> list[Row]:
     return rows
 
 
-def report(graph: Graph) -> list[Row]:
-    """Return every problem of ``graph``, errors first, then by check and entity."""
+def report(graph: Graph, store: ox.Store | None = None) -> list[Row]:
+    """Return every problem of ``graph``, errors first, then by check and entity.
+
+    ``store`` is the same graph already in the embedded store, when the caller has it.
+    """
     from mndkg.store import store_from_graph
 
-    rows = sparql_checks(store_from_graph(graph)) + unresolved_mappings(graph)
+    store = store if store is not None else store_from_graph(graph)
+    rows = sparql_checks(store) + unresolved_mappings(graph)
     return sorted(rows, key=lambda r: (SEVERITIES.index(r.severity), r.check, r.entity, r.value))
 
 

@@ -32,7 +32,11 @@ RESULT_TYPES = {
     "text/tab-separated-values": "tsv",
     "text/plain": "table",
 }
-GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}
+GRAPH_TYPES = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/rdf+xml": "RDF_XML",
+}
 
 
 @dataclass
@@ -82,13 +86,8 @@ def answer(store: object, text: str, accept: str, max_rows: int) -> Answer:
         return Answer(400, "text/plain", str(err).encode())
     if isinstance(raw, ox.QueryTriples):
         media, fmt = negotiate(accept, GRAPH_TYPES, "text/turtle")
-        triples = list(raw)
-        from rdflib import Graph
-
-        graph = Graph().parse(
-            data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt"
-        )
-        return Answer(200, media, graph.serialize(format=fmt, encoding="utf-8"))
+        data = ox.serialize(list(raw), format=getattr(ox.RdfFormat, fmt))
+        return Answer(200, media, data or b"")
     media, fmt = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
     if isinstance(raw, ox.QueryBoolean):
         result = Result("ask", boolean=bool(raw))
