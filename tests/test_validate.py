@@ -136,3 +136,40 @@ def test_every_relation_has_a_shape(shapes: Graph, kg: Graph) -> None:
     missing = {p for p in labelled if (p, RDF.type, None) in kg} - shaped
     missing = {p for p in missing if kg.value(p, RDFS.range) is not None}
     assert not missing, f"relations used without a shape: {sorted(missing)}"
+
+
+SPARQL_TARGET_FIXTURES = ("fact-without-source", "axiom-of-missing-fact", "duplicate-label")
+
+
+@pytest.mark.parametrize("stem", SPARQL_TARGET_FIXTURES)
+def test_targets_answered_by_pyoxigraph_give_pyshacls_own_results(stem: str, shapes: Graph) -> None:
+    """Replacing SPARQL targets by the nodes pyoxigraph selects must not change any finding."""
+    import pyshacl
+
+    from mndkg.validation import read_results
+
+    data = assemble([INVALID / f"{stem}.ttl"])
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+
+    def key(f: Finding) -> tuple[str, str, str, str, str]:
+        return f.severity, f.focus, f.path, f.value, f.message
+
+    own = sorted(map(key, read_results(results, data, shapes)))
+    ours = sorted(map(key, validate(data, shapes).findings))
+    assert own == ours
+    assert any("mndsh:" in f.shape for f in validate(data, shapes).findings)
+
+
+def test_resolved_targets_name_blank_node_axioms(shapes: Graph) -> None:
+    """An axiom (a blank node) selected by pyoxigraph is the same node pySHACL reports on."""
+    from mndkg.store import store_from_graph
+    from mndkg.validation import resolve_targets
+
+    data = assemble([INVALID / "axiom-of-missing-fact.ttl"])
+    resolved = resolve_targets(shapes, store_from_graph(data))
+    nodes = set(resolved.objects(URIRef(MNDSH + "DanglingAxiom"), SH.targetNode))
+    assert nodes, "the dangling axiom was not selected"
+    assert all((node, RDF.type, OWL.Axiom) in data for node in nodes)
+    assert not list(resolved.objects(URIRef(MNDSH + "DanglingAxiom"), SH.target))

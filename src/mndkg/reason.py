@@ -54,14 +54,19 @@ def close(store: ox.Store) -> Closure:
     return Closure(inferred=inferred, rounds=rounds)
 
 
+def as_graph(triples: list[ox.Triple]) -> Graph:
+    """Return pyoxigraph triples as an rdflib graph, keeping blank node labels."""
+    from mndkg.loader import new_graph
+    from mndkg.store import to_rdflib
+
+    out = new_graph()
+    for triple in triples:
+        out.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return out
+
+
 def infer(graph: Graph) -> Graph:
     """Return the triples that follow from ``graph`` and are not in it, as a new rdflib graph."""
-    from mndkg.loader import new_graph
     from mndkg.store import store_from_graph
 
-    closure = close(store_from_graph(graph))
-    out = new_graph()
-    if closure.inferred:
-        data = ox.serialize(closure.inferred, format=ox.RdfFormat.N_TRIPLES)
-        out.parse(data=data, format="nt")
-    return out
+    return as_graph(close(store_from_graph(graph)).inferred)

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from mndkg.errors import ValidationFailed
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from mndkg.report import Row
 
 #: The release files besides the main graph: stem -> formats (file name pattern -> rdflib format).
@@ -62,16 +61,17 @@ def assemble(extra: Sequence[Path] = (), version: str | None = None) -> Graph:
     return prepare(load_graph(extra), version)
 
 
-def verify(full: Graph, store: ox.Store, rows: list[Row]) -> None:
+def verify(full: Graph, full_store: ox.Store, store: ox.Store, rows: list[Row]) -> None:
     """Raise ``ValidationFailed`` unless the graph with its inferences conforms and the checks pass.
 
     The shapes run once, on the asserted graph plus its inferences (which contains
     every asserted triple): a fact counts as sourced when it, or a more specific
-    statement of it, cites a source.
+    statement of it, cites a source. ``full_store`` holds that same graph for the
+    shapes' SPARQL targets; ``store`` holds the asserted graph for the checks.
     """
     from mndkg import report, validation
 
-    result = validation.validate(full)
+    result = validation.validate(full, store=full_store)
     if not result.conforms:
         text = validation.as_text(result)
         raise ValidationFailed(f"the graph does not conform; nothing was written\n{text}")
@@ -83,24 +83,40 @@ def verify(full: Graph, store: ox.Store, rows: list[Row]) -> None:
         raise ValidationFailed("quality checks failed; nothing was written\n" + "\n".join(problems))
 
 
-def write(
-    folder: Path, graph: Graph, inferred: Graph, store: ox.Store, rows: list[Row], version: str
-) -> list[Path]:
+@dataclass
+class Built:
+    """One build's graphs, each in the form its consumers need.
+
+    The rdflib graph serves the exports that walk triples in Python (HTML, SSSOM,
+    KGX, GraphML, JSON-LD); the pyoxigraph triples serve the RDF files, which
+    pyoxigraph writes; ``store`` answers the checks, the report and VoID.
+    """
+
+    graph: Graph
+    store: ox.Store
+    asserted: list[ox.Triple]
+    inferred: list[ox.Triple]
+    rows: list[Row]
+    version: str
+
+
+def write(folder: Path, built: Built) -> list[Path]:
     """Write every artifact of a release into ``folder``; return the paths written."""
     from mndkg import report
     from mndkg.export import examples, graphml, kgx, rdf, sssom, void
     from mndkg.export.html import write_html
 
-    files = rdf.write_all(graph, folder)
+    graph = built.graph
+    files = rdf.write_all(graph, folder, triples=built.asserted)
     files.append(write_html(graph, folder / "mndkg.html").path)
-    graphs = {
-        "mndkg-base": rdf.base(graph),
-        "mndkg-full": graph + inferred,
-        "mndkg-inferred": inferred,
+    variants = {
+        "mndkg-base": [t for t in built.asserted if rdf.is_own(t)],
+        "mndkg-full": built.asserted + built.inferred,
+        "mndkg-inferred": built.inferred,
     }
     for stem, formats in VARIANTS.items():
-        files += rdf.write_all(graphs[stem], folder, stem, formats)
-    described = void.describe(store, version, [f.name for f in files])
+        files += rdf.write_all(graph, folder, stem, formats, triples=variants[stem])
+    described = void.describe(built.store, built.version, [f.name for f in files])
     files.append(folder / "void.ttl")
     files[-1].write_text(described.serialize(format="turtle"), encoding="utf-8")
     (folder / "examples").mkdir()
@@ -108,9 +124,9 @@ def write(
         (folder / "examples" / name).write_text(example.serialize(format="turtle"), "utf-8")
     files.append(folder / "examples")
     files.append(folder / "report.tsv")
-    files[-1].write_text(report.as_tsv(rows), encoding="utf-8")
+    files[-1].write_text(report.as_tsv(built.rows), encoding="utf-8")
     files.append(folder / "mndkg.sssom.tsv")
-    files[-1].write_text(sssom.to_tsv(graph, version), encoding="utf-8")
+    files[-1].write_text(sssom.to_tsv(graph, built.version), encoding="utf-8")
     kgx.write(graph, folder / "kgx")
     files.append(folder / "kgx")
     files.append(graphml.write(graph, folder / "mndkg.graphml"))
@@ -118,25 +134,42 @@ def write(
 
 
 def build(out: Path, version: str | None = None) -> BuildResult:
-    """Build, reason, validate and write every artifact into ``out``; all or nothing."""
+    """Build, reason, validate and write every artifact into ``out``; all or nothing.
+
+    The graph is copied into pyoxigraph twice, once as asserted (for the checks,
+    the report and VoID) and once closed under the inference rules (for the
+    shapes' targets); the RDF files are written from those copies, so no rdflib
+    serializer runs except JSON-LD's.
+    """
     from mndkg.atomic import staged_folder
     from mndkg.derive import package_version
-    from mndkg.reason import infer
+    from mndkg.reason import as_graph, close
     from mndkg.report import report
-    from mndkg.store import store_from_graph
+    from mndkg.store import store_from_graph, to_quads
 
     version = version or package_version()
     graph = assemble(version=version)
-    inferred = infer(graph)
-    store = store_from_graph(graph)  # one copy for the checks, the report and VoID
+    store = store_from_graph(graph)
+    full_store = store_from_graph(graph)
+    closure = close(full_store)
     rows = report(graph, store)
-    verify(graph + inferred, store, rows)
+    verify(graph + as_graph(closure.inferred), full_store, store, rows)
+    built = Built(
+        graph=graph,
+        store=store,
+        # From the rdflib graph, not the store: the store keeps values, not lexical
+        # forms ("2.0"^^xsd:decimal comes back as "2"), and the files keep what was written.
+        asserted=[ox.Triple(q.subject, q.predicate, q.object) for q in to_quads(graph)],
+        inferred=closure.inferred,
+        rows=rows,
+        version=version,
+    )
     with staged_folder(out) as folder:
-        files = write(folder, graph, inferred, store, rows, version)
+        files = write(folder, built)
     return BuildResult(
         out=out,
         version=version,
         triples=len(graph),
-        inferred=len(inferred),
+        inferred=len(closure.inferred),
         files=[out / f.name for f in files],
     )
