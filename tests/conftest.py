@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +12,18 @@ import pytest
 from rdflib import Graph
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the prepared store (and anything else cached) out of the user's home folder.
+
+    Set in the environment, so the CLI subprocesses inherit it too.
+    """
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MNDKG_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

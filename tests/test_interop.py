@@ -1,11 +1,11 @@
-"""The exports as other tools read them: SSSOM (sssom-py), KGX (the Biolink Model), GraphML.
+"""The exports as other tools read them: SSSOM (sssom-py), KGX (kgx, the Biolink Model), GraphML.
 
-sssom-py and the Biolink Model live in their own environment (``.venv-tools``,
-made by ``make test``) because their dependencies must not mix with ours; the
-tests call it in a subprocess and skip, saying why, when it is missing. The kgx
-tool itself fetches the Biolink Model from the network when it is imported, so
-the KGX files are checked against the Biolink Model release that the PyPI
-package ``biolink-model`` ships.
+sssom-py, the kgx tool and the Biolink Model live in their own environment
+(``.venv-tools``, made by ``make test``) because their dependencies must not mix
+with ours; the tests call it in a subprocess and skip, saying why, when it is
+missing. The kgx tool fetches the Biolink Model from the network when it is
+imported, so ``tools/kgx_offline.py`` points it at the release that the PyPI
+package ``biolink-model`` ships and refuses every connection beyond loopback.
 """
 
 from __future__ import annotations
@@ -13,18 +13,26 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 from mndkg.export import graphml, kgx, sssom
+from mndkg.network import build_network
+from mndkg.paths import BASE, converter
 from mndkg.release import assemble
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = Path(os.environ.get("MNDKG_TOOLS_VENV", ROOT / ".venv-tools"))
 PYTHON = TOOLS / "bin" / "python"
+KGX_OFFLINE = Path(__file__).parent / "tools" / "kgx_offline.py"
+TSV = ("nodes.tsv", "edges.tsv")
 
 BIOLINK_TERMS = """
 import json
@@ -36,10 +44,33 @@ print(json.dumps({"version": schema.get("version"), "classes": sorted(schema["cl
 """
 
 
+BIOLINK_KINDS = """
+import json
+from importlib.resources import files
+import yaml
+schema = yaml.safe_load((files("biolink_model") / "schema" / "biolink_model.yaml").read_text())
+camel = lambda name: "".join(w[:1].upper() + w[1:] for w in name.split())
+print(json.dumps({camel(name): {"mixin": bool(c.get("mixin")), "abstract": bool(c.get("abstract"))}
+                  for name, c in schema["classes"].items()}))
+"""
+
+#: The one validation error expected of the KGX export: mndkg's own ``mnd:`` ids are not
+#: in the Biolink Model's JSON-LD context (nor should they be).
+MND_PREFIX = re.compile(r"CURIE prefix 'mnd' (that )?is not represented in Biolink Model JSON-LD")
+
+
 def tools() -> Path:
     if not PYTHON.exists():
-        pytest.skip(f"{TOOLS} is missing: run `make test` (it installs sssom and biolink-model)")
+        pytest.skip(f"{TOOLS} is missing: run `make test` (it installs sssom, kgx, biolink-model)")
     return PYTHON
+
+
+def kgx_tool() -> Path:
+    python = tools()
+    probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('kgx') is None)"
+    if subprocess.run([str(python), "-c", probe], check=False).returncode:
+        pytest.skip(f"kgx is not in {TOOLS}: remove it and run `make test` to remake it")
+    return python
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +81,26 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     kgx.write(graph, folder / "kgx")
     graphml.write(graph, folder / "mndkg.graphml")
     return folder
+
+
+@pytest.fixture(scope="module")
+def kgx_loaded(exports: Path) -> dict[str, Any]:
+    """What the kgx tool read, kept and reported of the KGX export (tools/kgx_offline.py)."""
+    done = subprocess.run(
+        [str(kgx_tool()), str(KGX_OFFLINE), *(str(exports / "kgx" / f) for f in TSV)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary: dict[str, Any] = json.loads(done.stdout)
+    return summary
+
+
+def tsv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def test_sssom_is_valid(exports: Path) -> None:
@@ -94,6 +145,62 @@ def test_kgx_uses_biolink_terms(exports: Path) -> None:
         assert predicate.removeprefix("biolink:") in slots, predicate
     assert all(e["primary_knowledge_source"] == "infores:mndkg" for e in edges)
     assert any(e["publications"].startswith("PMID:") for e in edges)
+
+
+def test_kgx_tool_loads_every_row(exports: Path, kgx_loaded: dict[str, Any]) -> None:
+    nodes = len(tsv_rows(exports / "kgx" / "nodes.tsv"))
+    edges = len(tsv_rows(exports / "kgx" / "edges.tsv"))
+    assert kgx_loaded["network"] == [], "kgx reached for the network"
+    assert kgx_loaded["records"] == {"nodes": nodes, "edges": edges}
+    # kgx keys edges by subject-predicate-object: a repeated triple would be lost here.
+    assert kgx_loaded["graph"] == {"nodes": nodes, "edges": edges}
+
+
+def test_kgx_validator_reports_only_the_mnd_prefix(kgx_loaded: dict[str, Any]) -> None:
+    errors = kgx_loaded["errors"]
+    expected = [e for e in errors if MND_PREFIX.search(e["message"])]
+    unexpected = [e for e in errors if e not in expected]
+    assert not unexpected, json.dumps(unexpected, indent=1)
+    assert {e["type"] for e in expected} <= {
+        "INVALID_NODE_PROPERTY_VALUE",
+        "INVALID_EDGE_PROPERTY_VALUE",
+    }
+
+
+def test_kgx_writes_one_edge_per_biolink_triple(kg: Graph, exports: Path) -> None:
+    edges = tsv_rows(exports / "kgx" / "edges.tsv")
+    rows = {(e["subject"], e["predicate"], e["object"]): e for e in edges}
+    assert len(rows) == len(edges) == len({e["id"] for e in edges})
+    net = build_network(kg)
+    assert len(edges) <= net.number_of_edges()
+    records = net.graph["catalogue"].sources
+    for subject, target, data in net.edges(data=True):
+        relation = URIRef(converter().expand(data["predicate"]))
+        if data["hierarchy"]:
+            row = rows[(subject, "biolink:subclass_of", target)]
+        else:
+            row = rows[(subject, kgx.predicate_of(kg, relation), target)]
+        # the row keeps this fact's relation or a narrower one, and this fact's publications
+        kept = URIRef(converter().expand(row["original_predicate"]))
+        assert relation in set(kg.transitive_objects(kept, RDFS.subPropertyOf)), row
+        found = {records.get(s, {}).get("identifier", "") for s in data["sources"]}
+        assert {p for p in found if p.startswith(("PMID:", "DOI:"))} <= set(
+            filter(None, row["publications"].split("|"))
+        )
+
+
+def test_biolink_categories_are_concrete(kg: Graph) -> None:
+    done = subprocess.run(
+        [str(tools()), "-c", BIOLINK_KINDS], capture_output=True, text=True, check=True
+    )
+    model = json.loads(done.stdout)
+    categories = {str(c) for c in kg.objects(None, URIRef(BASE + "biolinkCategory"))}
+    assert categories
+    for category in sorted(categories):
+        name = category.removeprefix(kgx.BIOLINK)
+        assert name in model, f"{category} is not a Biolink class"
+        assert not model[name]["mixin"], f"{category} is a Biolink mixin"
+        assert not model[name]["abstract"], f"{category} is an abstract Biolink class"
 
 
 def test_graphml_round_trips(exports: Path) -> None:

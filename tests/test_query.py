@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -79,3 +81,40 @@ def test_ask_and_construct(store: ox.Store) -> None:
     assert ask.kind == "ask" and ask.boolean is True
     graph = run(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3")
     assert graph.kind == "graph" and len(graph.triples) == 3
+
+
+def test_inline_query_may_use_the_curated_prefixes(mndkg_cli) -> None:
+    """The help's own example, typed as shown, needs no PREFIX lines."""
+    result = mndkg_cli("query", "-e", "SELECT ?l WHERE { ?d rdfs:label ?l } LIMIT 3")
+    assert result.returncode == 0, result.stderr
+    assert "(3 rows)" in result.stdout
+
+
+def test_undeclared_prefix_is_one_clear_error(mndkg_cli) -> None:
+    result = mndkg_cli("query", "-e", "SELECT ?l WHERE { ?d nosuch:label ?l }")
+    assert result.returncode == 2
+    assert re.fullmatch(
+        r"mndkg: error: -e:1:\d+: SPARQL syntax error: undeclared prefix; "
+        r"declare it with PREFIX \(see ontology/context.jsonld\)",
+        result.stderr.strip(),
+    ), result.stderr
+
+
+def test_a_query_may_redeclare_a_curated_prefix(store) -> None:
+    from mndkg.queries import run
+
+    text = "PREFIX mnd: <urn:nothing:> ASK { ?s a mnd:Disease }"
+    assert run(store, text).boolean is False
+    assert run(store, "ASK { ?s rdfs:subClassOf mnd:Disease }").boolean is True
+
+
+def test_prefixes_are_added_for_servers_only_where_used_and_undeclared() -> None:
+    from mndkg.queries import with_prefixes
+
+    text = with_prefixes("SELECT ?l WHERE { ?d rdfs:label ?l . ?d a owl:Class }")
+    assert text.splitlines()[:2] == [
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#>",
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
+    ]
+    declared = 'PREFIX rdfs: <urn:x:> SELECT ?l WHERE { ?d rdfs:label "not mnd: here" }'
+    assert with_prefixes(declared) == declared

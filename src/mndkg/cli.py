@@ -18,13 +18,26 @@ from mndkg.errors import InputError, MndkgError
 EXTRA_FILES = click.Path(dir_okay=False, path_type=Path)
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def resolve_extra(_ctx: click.Context, _param: click.Parameter, values: tuple[Path, ...]) -> Any:
+    """Turn ``--with`` values that name a fetchable ontology (``hp``) into its cached file."""
+    if not any(not v.exists() and not v.suffix for v in values):
+        return values  # only paths: no need to import the cache (and pystow)
+    from mndkg.link.cache import resolve
+
+    return tuple(resolve(v) for v in values)
+
+
 #: ``--with FILE`` (repeatable), shared by every command that reads the graph.
 with_option = click.option(
     "--with",
     "extra",
     multiple=True,
     type=EXTRA_FILES,
-    help="Merge an extra RDF or OBO file into the graph first (repeatable).",
+    callback=resolve_extra,
+    metavar="FILE|NAME",
+    help="Merge an extra RDF or OBO file into the graph first (repeatable); "
+    "a NAME such as hp reads the copy `mndkg fetch` put in the cache.",
 )
 
 
@@ -399,6 +412,46 @@ def enrich_hpo(output: Path, hpo_folder: Path | None) -> None:
 
 
 @main.command()
+@click.argument("names", nargs=-1)
+@click.option("--url", metavar="URL", help="Download from this URL instead (one NAME only).")
+@click.option("--force", is_flag=True, help="Download again even when the file is cached.")
+@click.option("--list", "list_known", is_flag=True, help="List the known ontologies.")
+def fetch(names: tuple[str, ...], url: str | None, force: bool, list_known: bool) -> None:
+    """Download external ontologies (hp, mondo, uberon, cl, doid) into the local cache.
+
+    This is the one command that reaches the network, and only when asked. The
+    cache is $MNDKG_HOME/ontologies (pystow's convention; default
+    ~/.data/mndkg/ontologies). Afterwards `--with NAME` merges the cached file.
+
+    \b
+    Examples:
+      mndkg fetch hp
+      mndkg query hpo-nervous-system-symptoms --with hp
+    """
+    from mndkg.link import cache
+
+    if list_known:
+        for ontology in cache.known().values():
+            fetched, shipped = cache.cached(ontology.name), cache.bundled(ontology.name)
+            state = (
+                f"cached: {fetched}"
+                if fetched
+                else f"not fetched; a package ships it: {shipped}"
+                if shipped
+                else "not fetched"
+            )
+            click.echo(f"{ontology.name:8} {ontology.title} ({ontology.url}); {state}")
+        return
+    if not names:
+        raise InputError("name the ontologies to fetch, e.g. `mndkg fetch hp`; see --list")
+    if url and len(names) > 1:
+        raise InputError("--url goes with one ontology name only")
+    for name in names:
+        path = cache.fetch(name, url, force=force)
+        click.echo(f"{name}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+@main.command()
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -428,22 +481,32 @@ def publish(
 ) -> None:
     """Load the graph into a triple store through the SPARQL 1.1 Graph Store Protocol.
 
-    The graph is replaced whole. Credentials come from the environment
-    (MNDKG_ENDPOINT_USER, MNDKG_ENDPOINT_PASSWORD), never from the command line.
+    The graph is replaced whole. Files given with --with are sent as they are
+    (the inference rules run on the mndkg graph only). Credentials come from the
+    environment (MNDKG_ENDPOINT_USER, MNDKG_ENDPOINT_PASSWORD), never from the
+    command line. On a terminal a progress bar follows large uploads.
 
     \b
     Example:
       mndkg publish --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/mndkg/
     """
-    from mndkg.reason import infer
+    import pyoxigraph as ox
+
+    from mndkg.files import load_into
+    from mndkg.reason import close
     from mndkg.release import assemble
     from mndkg.remote import publish as send
+    from mndkg.store import store_from_graph
 
-    graph = assemble(extra)
+    # pyoxigraph parses the extra files and writes N-Triples: a large ontology
+    # never goes through rdflib, which needs ten times the time and memory.
+    store = store_from_graph(assemble())
     if inferred:
-        graph += infer(graph)
-    send(graph.serialize(format="nt", encoding="utf-8"), endpoint, graph_iri, graph_parameter)
-    click.echo(f"published {len(graph)} triples to {endpoint}")
+        close(store)
+    load_into(store, list(extra))
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    send(data, endpoint, graph_iri, graph_parameter)
+    click.echo(f"published {len(store)} triples to {endpoint}")
 
 
 @main.command()

@@ -95,14 +95,50 @@ def load_store(extra: Sequence[Path | str] = (), *, base: bool = True) -> ox.Sto
     """Load the shipped graph and ``extra`` files into an in-memory pyoxigraph store for SPARQL."""
     store = ox.Store()
     files: list[Path] = list(knowledge_files()) if base else []
-    files += [Path(p) for p in extra]
+    load_into(store, files + [Path(p) for p in extra])
+    return store
+
+
+def load_into(store: ox.Store, files: Sequence[Path]) -> None:
+    """Load RDF (or OBO) files into ``store``; a bad file raises ``InputError`` with its line."""
+    from mndkg import progress
+
     for path in files:
         check_readable(path)
+        shown = progress.enabled(path.stat().st_size)
         if path.suffix.lower() == OBO:
-            store.extend(parse_quads(path))
+            load_obo(store, path, shown=shown)
             continue
+        fmt, base = rdf_format(path), path.resolve().as_uri()
         try:
-            store.bulk_load(path=path, format=rdf_format(path), base_iri=path.resolve().as_uri())
+            if shown:
+                with progress.reading(path) as handle:
+                    store.bulk_load(input=handle, format=fmt, base_iri=base)
+            else:
+                store.bulk_load(path=path, format=fmt, base_iri=base)
         except SyntaxError as err:
             raise syntax_error(err, path) from err
-    return store
+
+
+def load_obo(store: ox.Store, path: Path, *, shown: bool) -> None:
+    """Load an OBO file: from its prepared N-Triples when current, else through pronto.
+
+    Reading OBO is the slow part of merging an ontology such as HPO (seconds), so
+    the triples are kept in the cache for the next time (``prepared.converted_path``).
+    """
+    from mndkg import prepared, progress
+
+    converted = prepared.converted_path(path)
+    if converted.is_file():
+        try:
+            store.bulk_load(path=converted, format=ox.RdfFormat.N_TRIPLES)
+            return
+        except (OSError, SyntaxError, ValueError):
+            pass  # a damaged cache file: read the OBO file again and rewrite it
+    quads = parse_quads(path)
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in (progress.items(quads, f"reading {path.name}") if shown else quads)
+    ]
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    prepared.save_converted(path, triples)

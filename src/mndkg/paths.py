@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +31,7 @@ def data_root() -> Path:
     An installed wheel carries them in ``mndkg/data``; an editable install or a
     source checkout has them at the repository root, two levels above ``src/mndkg``.
     """
-    packaged = Path(str(resources.files("mndkg"))) / "data"
+    packaged = Path(__file__).resolve().parent / "data"
     if (packaged / "ontology").is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2]

@@ -86,11 +86,19 @@ def index() -> dict[str, NamedQuery]:
     return queries
 
 
+def shipped_path(name: str) -> Path | None:
+    """Return the file of a shipped query by name, without reading every query's header."""
+    if not re.fullmatch(r"[\w.-]+", name):
+        return None
+    return next(iter(sorted(data_dir("queries").rglob(f"{name}.rq"))), None)
+
+
 def resolve(name_or_path: str) -> tuple[str, str]:
     """Return ``(label, text)`` for a shipped query name or a ``.rq`` file path."""
+    shipped = shipped_path(name_or_path)
+    if shipped is not None:
+        return name_or_path, shipped.read_text(encoding="utf-8")
     queries = index()
-    if name_or_path in queries:
-        return name_or_path, queries[name_or_path].text
     path = Path(name_or_path)
     if path.suffix == ".rq" or path.exists():
         if not path.is_file():
@@ -150,7 +158,7 @@ def run(store: ox.Store, text: str, source: str = "query") -> Result:
     """Guard and run a SPARQL query on a store; a syntax error names its line and column."""
     guard(text, source)
     try:
-        answer = store.query(text)
+        answer = store.query(text, prefixes=default_prefixes())
     except SyntaxError as err:
         raise query_syntax_error(err, source) from err
     except OSError as err:
@@ -164,12 +172,41 @@ def run(store: ox.Store, text: str, source: str = "query") -> Result:
     return Result("graph", triples=list(answer))
 
 
+def default_prefixes() -> dict[str, str]:
+    """Return the curated prefix map, which every query may use without declaring it.
+
+    So ``mndkg query -e 'SELECT ?l WHERE { ?d rdfs:label ?l }'`` works as typed; a
+    query's own ``PREFIX`` declarations take precedence.
+    """
+    from mndkg.paths import context
+
+    return {k: v for k, v in context().items() if isinstance(v, str)}
+
+
+def with_prefixes(text: str) -> str:
+    """Return ``text`` with ``PREFIX`` lines for the curated prefixes it uses but does not declare.
+
+    For servers, which do not know our prefix map; the embedded engine is given
+    the map directly (``default_prefixes``).
+    """
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w.-]*):", text, flags=re.I)}
+    body = LEXICAL_NOISE.sub(" ", text)
+    used = [
+        f"PREFIX {name}: <{iri}>"
+        for name, iri in default_prefixes().items()
+        if name.lower() not in declared and re.search(rf"(?<![\w:?$<]){re.escape(name)}:", body)
+    ]
+    return "\n".join([*used, text]) if used else text
+
+
 def query_syntax_error(err: SyntaxError, source: str) -> InputError:
     """Turn pyoxigraph's ``error at L:C: ...`` into an ``InputError`` with line and column."""
     match = re.search(r"error at (\d+):(\d+): (.*)", str(err), flags=re.DOTALL)
     if not match:
         return InputError(f"SPARQL syntax error: {err}", source)
     line, column, message = int(match.group(1)), int(match.group(2)), match.group(3)
+    if "Prefix not found" in message:
+        message = "undeclared prefix; declare it with PREFIX (see ontology/context.jsonld)"
     return InputError(f"SPARQL syntax error: {message}", source, line, column)
 
 

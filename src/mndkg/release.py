@@ -143,6 +143,7 @@ def build(out: Path, version: str | None = None) -> BuildResult:
     """
     from mndkg.atomic import staged_folder
     from mndkg.derive import package_version
+    from mndkg.prepared import prepared_store
     from mndkg.reason import as_graph, close
     from mndkg.report import report
     from mndkg.store import store_from_graph, to_quads
@@ -166,6 +167,7 @@ def build(out: Path, version: str | None = None) -> BuildResult:
     )
     with staged_folder(out) as folder:
         files = write(folder, built)
+    prepared_store()  # so that the next `mndkg query` loads one prepared file
     return BuildResult(
         out=out,
         version=version,

@@ -20,7 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mndkg.errors import InputError
-from mndkg.queries import Result, guard
+from mndkg.queries import Result, guard, with_prefixes
 
 USER, PASSWORD = "MNDKG_ENDPOINT_USER", "MNDKG_ENDPOINT_PASSWORD"
 TIMEOUT = 300
@@ -74,11 +74,14 @@ def publish(
     data: bytes, endpoint: str, graph: str | None = None, graph_parameter: str = "graph"
 ) -> None:
     """Replace the graph at a Graph Store endpoint with N-Triples ``data``."""
+    from mndkg.progress import Upload
+
+    body = Upload(data, f"publishing to {urllib.parse.urlsplit(endpoint).netloc}")
     request = urllib.request.Request(  # noqa: S310 (send checks the scheme)
         with_graph(endpoint, graph, graph_parameter),
-        data=data,
+        data=body,
         method="PUT",
-        headers={"Content-Type": "application/n-triples"},
+        headers={"Content-Type": "application/n-triples", "Content-Length": str(len(body))},
     )
     send(request)
 
@@ -101,7 +104,7 @@ def remote_query(
 ) -> Result:
     """Run a SELECT or ASK query on a SPARQL endpoint; return the same ``Result`` as embedded."""
     guard(text, source)
-    fields = {"query": text}
+    fields = {"query": with_prefixes(text)}
     if graph:
         fields["default-graph-uri"] = graph
     request = urllib.request.Request(  # noqa: S310 (send checks the scheme)

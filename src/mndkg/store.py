@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from mndkg.files import load_store
+from mndkg.files import load_into
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -23,13 +23,25 @@ if TYPE_CHECKING:
 
 @cache
 def shipped_store() -> ox.Store:
-    """Return the shipped knowledge graph in an in-memory store, loaded once per process."""
-    return load_store()
+    """Return the shipped knowledge graph in an in-memory store, loaded once per process.
+
+    It comes from the prepared store in the user's cache (``mndkg.prepared``) when
+    that is current, else from the Turtle files (and the cache is then refreshed).
+    """
+    from mndkg.prepared import prepared_store
+
+    return prepared_store()
 
 
 def open_store(extra: Sequence[Path | str] = ()) -> ox.Store:
     """Return a store with the shipped graph merged with ``extra`` files (a fresh one if any)."""
-    return load_store(extra) if extra else shipped_store()
+    if not extra:
+        return shipped_store()
+    from mndkg.prepared import prepared_store
+
+    store = prepared_store()
+    load_into(store, [Path(p) for p in extra])
+    return store
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -5,12 +5,20 @@ the Biolink predicate their relation is aligned to in ``ontology/alignments.ttl`
 (the nearest ``rdfs:subPropertyOf`` or ``skos:closeMatch`` in the biolink
 namespace, else ``biolink:related_to``), and their sources in the provenance
 columns: ``primary_knowledge_source`` and ``publications`` (PMIDs and DOIs).
+
+KGX keys an edge by its subject, predicate and object, so two facts that map to
+the same Biolink triple (``mnd:hasEarlySymptom`` and ``mnd:hasSymptom`` both
+become ``biolink:has_phenotype``) are written as one edge: its original
+predicate is the most specific of their relations (by ``rdfs:subPropertyOf``)
+and its publications the union of theirs.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -78,28 +86,58 @@ def publications(net: nx.MultiDiGraph, sources: list[str]) -> str:
     return "|".join(sorted({p for p in found if p.startswith(("PMID:", "DOI:"))}))
 
 
+def narrower(graph: Graph, relation: str, other: str) -> bool:
+    """Return whether one relation is a strict sub-property (at any depth) of another."""
+    if relation == other:
+        return False
+    supers = graph.transitive_objects(URIRef(BASE + relation), RDFS.subPropertyOf)
+    return URIRef(BASE + other) in set(supers)
+
+
+def most_specific(graph: Graph, facts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the fact whose relation no other fact's relation narrows.
+
+    Among relations that do not narrow one another, the one with the first
+    predicate CURIE is kept, so the choice is the same on every build.
+    """
+    relations = {f["relation"] for f in facts}
+    kept = [f for f in facts if not any(narrower(graph, r, f["relation"]) for r in relations)]
+    return min(kept, key=lambda f: f["predicate"])
+
+
 def edge_rows(graph: Graph, net: nx.MultiDiGraph) -> list[list[str]]:
-    """Return one KGX edge row per fact (hierarchy edges as biolink:subclass_of)."""
-    rows = []
-    for number, (subject, target, data) in enumerate(
-        sorted(net.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1]))
-    ):
+    """Return one KGX edge row per Biolink triple (hierarchy edges as biolink:subclass_of).
+
+    Facts sharing a subject, Biolink predicate and object become one row (see the
+    module docstring); rows are numbered in (subject, original predicate, object)
+    order, so edge ids are the same on every build of the same graph.
+    """
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for subject, target, data in net.edges(data=True):
         if data["hierarchy"]:
             predicate = "biolink:subclass_of"
         else:
             predicate = predicate_of(graph, URIRef(BASE + data["relation"]))
+        groups[(subject, predicate, target)].append(data)
+    merged = []
+    for (subject, predicate, target), facts in groups.items():
+        original = most_specific(graph, facts)["predicate"]
+        sources = sorted({s for f in facts for s in f["sources"]})
+        merged.append((subject, original, target, predicate, sources))
+    rows = []
+    for number, (subject, original, target, predicate, sources) in enumerate(sorted(merged)):
         rows.append(
             [
                 f"mndkg:e{number}",
                 subject,
                 predicate,
                 target,
-                data["predicate"],
+                original,
                 "biolink:Association",
                 "knowledge_assertion",
                 "manual_agent",
                 INFORES,
-                publications(net, data["sources"]),
+                publications(net, sources),
                 INFORES,
             ]
         )
