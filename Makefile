@@ -77,6 +77,8 @@ docs: $(VENV)/.installed-test system-deps
 ## make bench: the benchmarks reported in the README
 bench: $(VENV)/.installed-test system-deps
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_scale.py
+	$(BIN)/python scripts/bench_hpo.py
 	$(BIN)/python scripts/bench_html.py
 
 clean:

@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -21,15 +20,26 @@ import tempfile
 import time
 from pathlib import Path
 
+from mndkg import progress
+
 
 def timed_command(args: list[str], runs: int) -> tuple[float, float]:
-    """Return the median wall time (s) and the peak RSS (MB) of a command over ``runs``."""
+    """Return the median wall time (s) and the peak RSS (MB) of a command over ``runs``.
+
+    The peak is that child's own (``os.wait4``), not ``RUSAGE_CHILDREN``, which is a
+    running maximum over every child so far and would carry one command's peak into
+    the next row.
+    """
     times, peaks = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(args, check=True, capture_output=True)
+        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(child.pid, 0)
         times.append(time.perf_counter() - start)
-        peaks.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise SystemExit(f"{' '.join(args)} failed: {child.stderr.read().decode()}")
+        peaks.append(usage.ru_maxrss / 1024)
     return statistics.median(times), max(peaks)
 
 
@@ -73,14 +83,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cases = {
             "python -c 'import pyoxigraph' (floor)": [sys.executable, "-c", "import pyoxigraph"],
+            "python: import pyoxigraph, load the prepared store (floor with data)": [
+                sys.executable,
+                "-c",
+                "import pyoxigraph as ox; from mndkg.prepared import prepared_path; "
+                "ox.Store().bulk_load(path=prepared_path(), format=ox.RdfFormat.N_QUADS)",
+            ],
             "mndkg --help": [*exe, "--help"],
             "mndkg query cq04-lower-only": [*exe, "query", "cq04-lower-only"],
             "mndkg validate": [*exe, "validate"],
             "mndkg build": [*exe, "build", "--out", str(Path(tmp) / "dist")],
         }
-        for name, args in cases.items():
+        for name, args in progress.items(cases.items(), "benchmark", total=len(cases)):
             median, peak = timed_command(args, runs)
-            print(f"| `{name}` | {median:.2f} | {peak:.0f} |")
+            print(f"| `{name}` | {median:.3f} | {peak:.0f} |")
     print("\n| competency query | pyoxigraph (ms) | rdflib (ms) | ratio |\n|---|---|---|---|")
     for name, ox_ms, rdf_ms in in_process_queries(runs):
         print(f"| {name} | {ox_ms:.2f} | {rdf_ms:.1f} | {rdf_ms / ox_ms:.0f}x |")

@@ -113,3 +113,34 @@ def test_unreachable_endpoint_is_a_clean_error(mndkg_cli: Runner, tmp_path: Path
 def test_only_http_endpoints(mndkg_cli: Runner) -> None:
     done = mndkg_cli("publish", "--endpoint", "file:///etc/passwd")
     assert done.returncode == 2 and "http://" in done.stderr
+
+
+def test_large_publish_to_virtuoso_answers_digest_auth_first(
+    virtuoso_server: Server, mndkg_cli: Runner, tmp_path: Path
+) -> None:
+    """Virtuoso resets a large unauthenticated PUT instead of sending its 401 challenge.
+
+    urllib would send the body first and answer the challenge after; above about
+    2 MB Virtuoso closes the connection first. ``publish`` asks for the challenge
+    with a body-less GET, so a body of several MB goes through.
+    """
+    extra = tmp_path / "extra.nt"
+    with extra.open("w", encoding="utf-8") as out:
+        for i in range(60_000):
+            out.write(
+                f"<https://example.org/synthetic/{i}> "
+                f'<http://www.w3.org/2000/01/rdf-schema#label> "synthetic thing {i}" .\n'
+            )
+    assert extra.stat().st_size > 4_000_000
+    graph = GRAPH + "/large"
+    done = mndkg_cli(
+        "publish", "--endpoint", virtuoso_server.store, "--graph", graph, "--with", str(extra)
+    )
+    assert done.returncode == 0, done.stderr
+    count = remote_query(
+        virtuoso_server.query,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?l FILTER STRSTARTS(?l, 'synthetic') }",
+        "count",
+        graph,
+    )
+    assert int(str(count.rows[0][0].value)) == 60_000
