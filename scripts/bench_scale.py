@@ -534,7 +534,8 @@ def measure(args: list[str], env: dict[str, str] | None = None, check: bool = Tr
         errors.seek(0)
         tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-5:]
     if check and process.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} exited {process.returncode}: {tail}")
+        what = args[3] if len(args) > 3 else args[0]
+        raise RuntimeError(f"child {what} exited {process.returncode}: {' / '.join(tail)}")
     return Measured(
         wall,
         usage.ru_utime + usage.ru_stime,
@@ -708,7 +709,7 @@ def bench_virtuoso(data: Synthetic, runs: int, buffers: int) -> RemoteRow:
             remote = script_child("remote", endpoint, data.lookup_label, str(runs))
             row.queries = measure(remote).json()
         except RuntimeError as err:  # a failed load or query: say so in the table
-            row.error = str(err).splitlines()[0][:300]
+            row.error = str(err).splitlines()[0][-400:]
         row.server_peak = process_peak_mb(pid)
         return row
 

@@ -127,3 +127,49 @@ def test_sparql_examples(dist: Path) -> None:
     graph = Graph().parse(files[0])
     (node,) = graph.subjects(RDF.type, SH.SPARQLSelectExecutable)
     assert "SELECT" in str(graph.value(node, SH.select))
+
+
+def test_shape_violation_found_in_the_background_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shapes run in a second process; their verdict still decides before the swap."""
+    from contextlib import contextmanager
+
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "previous.txt").write_text("the last good build")
+
+    @contextmanager
+    def failing(_version: str):
+        yield lambda: "== Violation (1) ==\n- a made-up finding"
+
+    monkeypatch.setattr(mndkg.release, "in_background", failing)
+    with pytest.raises(ValidationFailed, match="does not conform; nothing was written"):
+        mndkg.release.build(out)
+    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_shape_verdict_reports_a_violation(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = mndkg.release.assemble
+
+    def unsourced(*args: object, **kwargs: object) -> Graph:
+        graph = real(*args, **kwargs)  # type: ignore[arg-type]
+        mnd = "https://w3id.org/mndkg/"
+        graph.add(
+            (
+                URIRef(mnd + "PrimaryLateralSclerosis"),
+                URIRef(mnd + "hasSymptom"),
+                URIRef(mnd + "TongueAtrophy"),
+            )
+        )
+        return graph
+
+    monkeypatch.setattr(mndkg.release, "assemble", unsourced)
+    verdict = mndkg.release.shape_verdict("9.9.9")
+    assert verdict is not None
+    assert "has no source" in verdict
+
+
+def test_clean_graph_gets_a_clean_verdict() -> None:
+    assert mndkg.release.shape_verdict("9.9.9") is None

@@ -144,3 +144,10 @@ def test_list_shows_where_each_ontology_is(server: Server, home: Path) -> None:
     line = next(x for x in listing.stdout.splitlines() if x.startswith("hp "))
     assert str(home / "ontologies" / "hp.obo") in line
     assert "https://purl.obolibrary.org/obo/mondo.obo" in listing.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_validate_and_report_take_names_too(home: Path, command: str) -> None:
+    result = mndkg(home, command, "mondo")
+    assert result.returncode == 2
+    assert "run `mndkg fetch mondo`" in result.stderr

@@ -131,14 +131,20 @@ def test_every_relation_has_a_shape(shapes: Graph, kg: Graph) -> None:
         if str(p).startswith("https://w3id.org/mndkg/")
         and (p, RDF.type, OWL.AnnotationProperty) not in kg
     }
-    shaped = set(shapes.objects(None, SH.targetSubjectsOf))
+    shaped = set(shapes.objects(None, URIRef(MNDSH + "relation")))
     labelled = {p for p in used if (p, RDFS.label, None) in kg}
     missing = {p for p in labelled if (p, RDF.type, None) in kg} - shaped
     missing = {p for p in missing if kg.value(p, RDFS.range) is not None}
     assert not missing, f"relations used without a shape: {sorted(missing)}"
 
 
-SPARQL_TARGET_FIXTURES = ("fact-without-source", "axiom-of-missing-fact", "duplicate-label")
+SPARQL_TARGET_FIXTURES = (
+    "fact-without-source",
+    "axiom-of-missing-fact",
+    "duplicate-label",
+    "relation-wrong-subject",
+    "relation-wrong-object",
+)
 
 
 @pytest.mark.parametrize("stem", SPARQL_TARGET_FIXTURES)

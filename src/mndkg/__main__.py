@@ -2,4 +2,6 @@
 
 from mndkg.cli import main
 
-main()
+# Guarded: the build's second process (spawn) imports this module again as __mp_main__.
+if __name__ == "__main__":
+    main()

@@ -137,7 +137,7 @@ def build(out: Path) -> None:
 
 
 @main.command()
-@click.argument("extra", nargs=-1, type=EXTRA_FILES)
+@click.argument("extra", nargs=-1, type=EXTRA_FILES, callback=resolve_extra)
 @format_option("text", "json", "turtle")
 @output_option
 def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
@@ -239,7 +239,7 @@ def stats(fmt: str) -> None:
 
 
 @main.command()
-@click.argument("extra", nargs=-1, type=EXTRA_FILES)
+@click.argument("extra", nargs=-1, type=EXTRA_FILES, callback=resolve_extra)
 @format_option("text", "tsv", "json")
 @output_option
 def report(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:

@@ -7,7 +7,9 @@ previous ``dist/`` stays whole (see ``atomic.staged_folder``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,26 +63,66 @@ def assemble(extra: Sequence[Path] = (), version: str | None = None) -> Graph:
     return prepare(load_graph(extra), version)
 
 
-def verify(full: Graph, full_store: ox.Store, store: ox.Store, rows: list[Row]) -> None:
-    """Raise ``ValidationFailed`` unless the graph with its inferences conforms and the checks pass.
+def verify(store: ox.Store, rows: list[Row]) -> None:
+    """Raise ``ValidationFailed`` when a violation check returns rows or the report has an ERROR.
 
-    The shapes run once, on the asserted graph plus its inferences (which contains
-    every asserted triple): a fact counts as sourced when it, or a more specific
-    statement of it, cites a source. ``full_store`` holds that same graph for the
-    shapes' SPARQL targets; ``store`` holds the asserted graph for the checks.
+    These run on the asserted graph in pyoxigraph, in milliseconds; the shapes run
+    apart (``shape_verdict``), in a second process while the files are written.
     """
-    from mndkg import report, validation
+    from mndkg import report
 
-    result = validation.validate(full, store=full_store)
-    if not result.conforms:
-        text = validation.as_text(result)
-        raise ValidationFailed(f"the graph does not conform; nothing was written\n{text}")
     problems = check_violations(store)
     problems += [
         f"{r.check}: {r.entity} {r.property} {r.value}".rstrip() for r in report.errors(rows)
     ]
     if problems:
         raise ValidationFailed("quality checks failed; nothing was written\n" + "\n".join(problems))
+
+
+def shape_verdict(version: str) -> str | None:
+    """Validate the release graph with its inferences; return the report text unless it conforms.
+
+    The shapes run once, on the asserted graph plus its inferences (which contains
+    every asserted triple): a fact counts as sourced when it, or a more specific
+    statement of it, cites a source. ``build`` runs this in a second process, from
+    the same files, so that pySHACL's half second overlaps writing the release.
+    """
+    from mndkg import validation
+    from mndkg.reason import as_graph, close
+    from mndkg.store import store_from_graph
+
+    graph = assemble(version=version)
+    full_store = store_from_graph(graph)
+    closure = close(full_store)
+    result = validation.validate(graph + as_graph(closure.inferred), store=full_store)
+    return None if result.conforms else validation.as_text(result)
+
+
+@contextmanager
+def in_background(version: str) -> Iterator[Callable[[], str | None]]:
+    """Start ``shape_verdict`` in a second process; yield a function that waits for it.
+
+    A fresh interpreter (spawn, never fork: pyoxigraph may hold threads) on a
+    machine with two or more cores; on one core, or where no process can be
+    started, the verdict is computed in this process when asked for.
+    """
+    if (os.cpu_count() or 1) < 2:
+        yield lambda: shape_verdict(version)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(shape_verdict, version)
+    except OSError:
+        yield lambda: shape_verdict(version)
+        return
+    try:
+        yield future.result
+    finally:
+        future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -105,10 +147,12 @@ def write(folder: Path, built: Built) -> list[Path]:
     from mndkg import report
     from mndkg.export import examples, graphml, kgx, rdf, sssom, void
     from mndkg.export.html import write_html
+    from mndkg.network import build_network
 
     graph = built.graph
+    net = build_network(graph)  # one network for the HTML, KGX and GraphML exports
     files = rdf.write_all(graph, folder, triples=built.asserted)
-    files.append(write_html(graph, folder / "mndkg.html").path)
+    files.append(write_html(graph, folder / "mndkg.html", net=net).path)
     variants = {
         "mndkg-base": [t for t in built.asserted if rdf.is_own(t)],
         "mndkg-full": built.asserted + built.inferred,
@@ -127,46 +171,52 @@ def write(folder: Path, built: Built) -> list[Path]:
     files[-1].write_text(report.as_tsv(built.rows), encoding="utf-8")
     files.append(folder / "mndkg.sssom.tsv")
     files[-1].write_text(sssom.to_tsv(graph, built.version), encoding="utf-8")
-    kgx.write(graph, folder / "kgx")
+    kgx.write(graph, folder / "kgx", net)
     files.append(folder / "kgx")
-    files.append(graphml.write(graph, folder / "mndkg.graphml"))
+    files.append(graphml.write(graph, folder / "mndkg.graphml", net))
     return files
 
 
 def build(out: Path, version: str | None = None) -> BuildResult:
     """Build, reason, validate and write every artifact into ``out``; all or nothing.
 
-    The graph is copied into pyoxigraph twice, once as asserted (for the checks,
-    the report and VoID) and once closed under the inference rules (for the
-    shapes' targets); the RDF files are written from those copies, so no rdflib
-    serializer runs except JSON-LD's.
+    The SHACL shapes run in a second process (``in_background``) while this one
+    reasons, runs the checks and writes the files into a staging folder; the
+    staging folder replaces ``out`` only once the shapes' verdict is in and clean.
+    The RDF files are written by pyoxigraph, so no rdflib serializer runs except
+    JSON-LD's.
     """
     from mndkg.atomic import staged_folder
     from mndkg.derive import package_version
     from mndkg.prepared import prepared_store
-    from mndkg.reason import as_graph, close
+    from mndkg.reason import close
     from mndkg.report import report
     from mndkg.store import store_from_graph, to_quads
 
     version = version or package_version()
-    graph = assemble(version=version)
-    store = store_from_graph(graph)
-    full_store = store_from_graph(graph)
-    closure = close(full_store)
-    rows = report(graph, store)
-    verify(graph + as_graph(closure.inferred), full_store, store, rows)
-    built = Built(
-        graph=graph,
-        store=store,
-        # From the rdflib graph, not the store: the store keeps values, not lexical
-        # forms ("2.0"^^xsd:decimal comes back as "2"), and the files keep what was written.
-        asserted=[ox.Triple(q.subject, q.predicate, q.object) for q in to_quads(graph)],
-        inferred=closure.inferred,
-        rows=rows,
-        version=version,
-    )
-    with staged_folder(out) as folder:
-        files = write(folder, built)
+    with in_background(version) as verdict:
+        graph = assemble(version=version)
+        store = store_from_graph(graph)
+        closure = close(store_from_graph(graph))
+        rows = report(graph, store)
+        verify(store, rows)
+        built = Built(
+            graph=graph,
+            store=store,
+            # From the rdflib graph, not the store: the store keeps values, not lexical
+            # forms ("2.0"^^xsd:decimal comes back as "2"), and the files keep what was written.
+            asserted=[ox.Triple(q.subject, q.predicate, q.object) for q in to_quads(graph)],
+            inferred=closure.inferred,
+            rows=rows,
+            version=version,
+        )
+        with staged_folder(out) as folder:
+            files = write(folder, built)
+            problems = verdict()  # before the new folder takes the old one's place
+            if problems is not None:
+                raise ValidationFailed(
+                    f"the graph does not conform; nothing was written\n{problems}"
+                )
     prepared_store()  # so that the next `mndkg query` loads one prepared file
     return BuildResult(
         out=out,

@@ -14,6 +14,7 @@ import re
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from mndkg.paths import BASE
 
@@ -58,6 +59,32 @@ def under(graph: Graph, cls: URIRef, message: str) -> BNode:
     return shape
 
 
+def violations_only_target(
+    graph: Graph, shape: URIRef, prop: URIRef, domain: Node, rng: Node, check_domain: bool
+) -> None:
+    """Target only the subjects of ``prop`` whose own kind, or a value's kind, is wrong.
+
+    Walking ``rdfs:subClassOf+`` for every subject and value of every relation
+    was a third of pySHACL's time; one query selects the few subjects where a
+    walk fails (none in a clean graph), and the shape's constraints then report
+    on those exactly as before. Relations with a datatype range keep
+    ``sh:targetSubjectsOf``: an embedded store normalises datatypes (``xsd:positiveInteger``
+    reads back as ``xsd:integer``), so only pySHACL may judge those.
+    """
+    tests = [f"NOT EXISTS {{ ?value rdfs:subClassOf+ <{rng}> }}"]
+    if check_domain:
+        tests.insert(0, f"NOT EXISTS {{ ?this rdfs:subClassOf+ <{domain}> }}")
+    select = (
+        f"SELECT DISTINCT ?this WHERE {{ ?this <{prop}> ?value . FILTER ({' || '.join(tests)}) }}"
+    )
+    target = BNode()
+    graph.add((shape, SH.target, target))
+    graph.add((target, RDF.type, SH.SPARQLTarget))
+    graph.add((target, SH.prefixes, MNDSH[""]))
+    graph.add((target, SH.select, Literal(select)))
+    graph.add((shape, MNDSH.targetsViolationsOnly, Literal(True)))
+
+
 def relation_shape(model: Graph, graph: Graph, prop: URIRef) -> None:
     """Add the shape of one relation: its subjects' kind and its objects' kind or datatype."""
     domain, rng = model.value(prop, RDFS.domain), model.value(prop, RDFS.range)
@@ -67,7 +94,12 @@ def relation_shape(model: Graph, graph: Graph, prop: URIRef) -> None:
     shape = MNDSH["relation-" + str(prop).rsplit("/", 1)[-1]]
     graph.add((shape, RDF.type, SH.NodeShape))
     graph.add((shape, RDFS.label, Literal(f"relation: {name}", lang="en")))
-    graph.add((shape, SH.targetSubjectsOf, prop))
+    graph.add((shape, MNDSH.relation, prop))
+    object_kind = isinstance(rng, URIRef) and is_kind(model, rng)
+    if object_kind:
+        violations_only_target(graph, shape, prop, domain, rng, is_kind(model, domain))
+    else:
+        graph.add((shape, SH.targetSubjectsOf, prop))
     if isinstance(domain, URIRef) and is_kind(model, domain):
         message = f"Only a {label(model, domain)} can be the subject of '{name}'."
         graph.add((shape, SH.node, under(graph, domain, message)))

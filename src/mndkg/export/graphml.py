@@ -25,11 +25,11 @@ def flat(data: dict[str, object]) -> dict[str, str | bool]:
     return out
 
 
-def to_graphml_graph(graph: Graph) -> nx.MultiDiGraph:
-    """Return the entity network with GraphML-safe attributes."""
+def to_graphml_graph(graph: Graph, net: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
+    """Return the entity network (``net`` when already built) with GraphML-safe attributes."""
     from mndkg.network import build_network
 
-    net = build_network(graph)
+    net = net if net is not None else build_network(graph)
     out = nx.MultiDiGraph(name="mndkg")
     for node, data in net.nodes(data=True):
         out.add_node(node, **flat(data))
@@ -38,7 +38,7 @@ def to_graphml_graph(graph: Graph) -> nx.MultiDiGraph:
     return out
 
 
-def write(graph: Graph, path: Path) -> Path:
-    """Write the GraphML file and return its path."""
-    nx.write_graphml(to_graphml_graph(graph), path)
+def write(graph: Graph, path: Path, net: nx.MultiDiGraph | None = None) -> Path:
+    """Write the GraphML file and return its path; ``net`` is the graph's network if built."""
+    nx.write_graphml(to_graphml_graph(graph, net), path)
     return path

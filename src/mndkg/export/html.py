@@ -277,9 +277,14 @@ def select_network(
     depth: int = 1,
     kinds: Sequence[str] | None = None,
     relations: Sequence[str] | None = None,
+    net: nx.MultiDiGraph | None = None,
 ) -> nx.MultiDiGraph:
-    """Build the network, keep the kinds and relations asked for, then the focus's neighbourhood."""
-    net = filter_network(build_network(graph), kinds, relations)
+    """Build the network, keep the kinds and relations asked for, then the focus's neighbourhood.
+
+    ``net`` is the graph's network when the caller has built it already (the build
+    shares one among the HTML, KGX and GraphML exports); it is not changed.
+    """
+    net = filter_network(net if net is not None else build_network(graph), kinds, relations)
     return focus_subgraph(net, focus, depth) if focus else net
 
 
@@ -290,11 +295,12 @@ def write_html(
     depth: int = 1,
     kinds: Sequence[str] | None = None,
     relations: Sequence[str] | None = None,
+    net: nx.MultiDiGraph | None = None,
 ) -> Stats:
     """Write the interactive page for the graph (or one entity's neighbourhood) to ``out``."""
     from mndkg.atomic import write_text
 
-    net = select_network(graph, focus, depth, kinds, relations)
+    net = select_network(graph, focus, depth, kinds, relations, net)
     page = render_page(net)
     write_text(out, page)
     return Stats(

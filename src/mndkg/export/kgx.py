@@ -144,11 +144,14 @@ def edge_rows(graph: Graph, net: nx.MultiDiGraph) -> list[list[str]]:
     return rows
 
 
-def write(graph: Graph, folder: Path) -> list[Path]:
-    """Write ``nodes.tsv`` and ``edges.tsv`` into ``folder``; return their paths."""
+def write(graph: Graph, folder: Path, net: nx.MultiDiGraph | None = None) -> list[Path]:
+    """Write ``nodes.tsv`` and ``edges.tsv`` into ``folder``; return their paths.
+
+    ``net`` is the graph's network when the caller has built it already.
+    """
     from mndkg.network import build_network
 
-    net = build_network(graph)
+    net = net if net is not None else build_network(graph)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, columns, rows in (
