@@ -40,25 +40,24 @@ def test_version_is_stamped(dist: Path) -> None:
     assert str(graph.value(ontology, OWL.versionIRI)).endswith("/releases/9.9.9/mndkg.owl")
 
 
+def add_fact(monkeypatch: pytest.MonkeyPatch, subject: str, relation: str, target: str) -> None:
+    """Make ``assemble`` return the graph with one more fact (mnd: local names), in this process."""
+    real = mndkg.release.assemble
+    mnd = "https://w3id.org/mndkg/"
+
+    def with_fact(*args: object, **kwargs: object) -> Graph:
+        graph = real(*args, **kwargs)  # type: ignore[arg-type]
+        graph.add((URIRef(mnd + subject), URIRef(mnd + relation), URIRef(mnd + target)))
+        return graph
+
+    monkeypatch.setattr(mndkg.release, "assemble", with_fact)
+
+
 def test_invalid_graph_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "dist"
     out.mkdir()
     (out / "previous.txt").write_text("the last good build")
-    real = mndkg.release.assemble
-
-    def broken(*args: object, **kwargs: object) -> Graph:
-        graph = real(*args, **kwargs)  # type: ignore[arg-type]
-        mnd = "https://w3id.org/mndkg/"
-        graph.add(
-            (
-                URIRef(mnd + "AmyotrophicLateralSclerosis"),
-                URIRef(mnd + "hasSymptom"),
-                URIRef(mnd + "ColdIntolerance"),
-            )
-        )
-        return graph
-
-    monkeypatch.setattr(mndkg.release, "assemble", broken)
+    add_fact(monkeypatch, "AmyotrophicLateralSclerosis", "hasSymptom", "ColdIntolerance")
     with pytest.raises(ValidationFailed, match="nothing was written"):
         mndkg.release.build(out)
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
@@ -151,21 +150,7 @@ def test_shape_violation_found_in_the_background_writes_nothing(
 
 
 def test_shape_verdict_reports_a_violation(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = mndkg.release.assemble
-
-    def unsourced(*args: object, **kwargs: object) -> Graph:
-        graph = real(*args, **kwargs)  # type: ignore[arg-type]
-        mnd = "https://w3id.org/mndkg/"
-        graph.add(
-            (
-                URIRef(mnd + "PrimaryLateralSclerosis"),
-                URIRef(mnd + "hasSymptom"),
-                URIRef(mnd + "TongueAtrophy"),
-            )
-        )
-        return graph
-
-    monkeypatch.setattr(mndkg.release, "assemble", unsourced)
+    add_fact(monkeypatch, "PrimaryLateralSclerosis", "hasSymptom", "TongueAtrophy")
     verdict = mndkg.release.shape_verdict("9.9.9")
     assert verdict is not None
     assert "has no source" in verdict

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -66,24 +67,28 @@ def load() -> ox.Store | None:
     return store
 
 
-def save(store: ox.Store) -> Path | None:
-    """Write ``store`` as the prepared store (atomically); return its path, or ``None``.
+def keep(path: Path, write: Callable[[Path], object], stale: str) -> Path | None:
+    """Write a cache file atomically with ``write``; remove the older files matching ``stale``.
 
-    Older prepared files are removed. A cache that cannot be written is not an
-    error: the caller already has its store.
+    Returns the path, or ``None`` when the cache folder cannot be written: a cache
+    that fails is not an error, since the caller already has what it computed.
     """
-    path = prepared_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        store.dump(output=partial, format=FORMAT)
+        write(partial)
         partial.replace(path)
-        for old in path.parent.glob("mndkg-*.nq"):
+        for old in path.parent.glob(stale):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
         return None
     return path
+
+
+def save(store: ox.Store) -> Path | None:
+    """Write ``store`` as the prepared store; return its path, or ``None`` on failure."""
+    return keep(prepared_path(), lambda out: store.dump(output=out, format=FORMAT), "mndkg-*.nq")
 
 
 def prepared_store() -> ox.Store:
@@ -109,16 +114,9 @@ def converted_path(source: Path) -> Path:
 
 
 def save_converted(source: Path, triples: list[ox.Triple]) -> Path | None:
-    """Keep the triples read from an OBO file as N-Triples (atomically); ``None`` on failure."""
-    path = converted_path(source)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-        ox.serialize(triples, output=partial, format=ox.RdfFormat.N_TRIPLES)
-        partial.replace(path)
-        for old in path.parent.glob(f"{source.stem}-*.nt"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        return None
-    return path
+    """Keep the triples read from an OBO file as N-Triples; ``None`` on failure."""
+    return keep(
+        converted_path(source),
+        lambda out: ox.serialize(triples, output=out, format=ox.RdfFormat.N_TRIPLES),
+        f"{source.stem}-*.nt",
+    )

@@ -191,21 +191,24 @@ def build(out: Path, version: str | None = None) -> BuildResult:
     from mndkg.prepared import prepared_store
     from mndkg.reason import close
     from mndkg.report import report
-    from mndkg.store import store_from_graph, to_quads
+    from mndkg.store import to_quads
 
     version = version or package_version()
     with in_background(version) as verdict:
         graph = assemble(version=version)
-        store = store_from_graph(graph)
-        closure = close(store_from_graph(graph))
+        quads = to_quads(graph)  # converted once: two stores and the release files use them
+        store, full_store = ox.Store(), ox.Store()
+        store.extend(quads)
+        full_store.extend(quads)
+        closure = close(full_store)
         rows = report(graph, store)
         verify(store, rows)
         built = Built(
             graph=graph,
             store=store,
-            # From the rdflib graph, not the store: the store keeps values, not lexical
-            # forms ("2.0"^^xsd:decimal comes back as "2"), and the files keep what was written.
-            asserted=[ox.Triple(q.subject, q.predicate, q.object) for q in to_quads(graph)],
+            # From the quads, not the store: the store keeps values, not lexical forms
+            # ("2.0"^^xsd:decimal comes back as "2"), and the files keep what was written.
+            asserted=[ox.Triple(q.subject, q.predicate, q.object) for q in quads],
             inferred=closure.inferred,
             rows=rows,
             version=version,
