@@ -51,7 +51,9 @@ def test_first_use_prepares_and_second_use_loads_it(
 
 def test_prepared_store_answers_like_the_turtle_files(cache: Path) -> None:
     prepared.prepared_store()
-    assert answer(prepared.load()) == answer(load_store())  # type: ignore[arg-type]
+    loaded = prepared.load()
+    assert loaded is not None
+    assert answer(loaded[0]) == answer(load_store())
 
 
 def test_fingerprint_follows_every_data_file(tmp_path: Path) -> None:
@@ -77,7 +79,7 @@ def test_stale_files_are_removed(cache: Path) -> None:
 
 def test_corrupt_prepared_file_is_rebuilt(cache: Path) -> None:
     good = answer(prepared.prepared_store())
-    path = prepared.prepared_path()
+    path = Path(prepared.prepared_path())
     path.write_text("<not n-quads")
     assert prepared.load() is None
     assert answer(prepared.prepared_store()) == good
@@ -95,7 +97,7 @@ def test_unwritable_cache_still_answers(tmp_path: Path, monkeypatch: pytest.Monk
 def test_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("MNDKG_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert prepared.cache_dir() == tmp_path / "mndkg"
+    assert Path(prepared.cache_dir()) == tmp_path / "mndkg"
 
 
 def test_cli_query_prepares_the_store(mndkg_cli, private_cache: Path) -> None:
@@ -122,7 +124,7 @@ def test_obo_is_read_once_then_loaded_from_its_conversion(
     source = obo_copy(tmp_path)
     first = ox.Store()
     load_into(first, [source])
-    assert prepared.converted_path(source).is_file()
+    assert Path(prepared.converted_path(source)).is_file()
 
     def no_pronto(*_: object, **__: object) -> None:
         raise AssertionError("the OBO file was parsed although its conversion is current")
@@ -139,9 +141,9 @@ def test_changed_obo_file_is_read_again(cache: Path, tmp_path: Path) -> None:
 
     source = obo_copy(tmp_path)
     load_into(ox.Store(), [source])
-    before = prepared.converted_path(source)
+    before = Path(prepared.converted_path(source))
     source.write_text(source.read_text() + "\n[Term]\nid: HP:9999999\nname: added later\n")
-    after = prepared.converted_path(source)
+    after = Path(prepared.converted_path(source))
     assert after != before
     store = ox.Store()
     load_into(store, [source])
@@ -157,7 +159,24 @@ def test_damaged_conversion_is_replaced(cache: Path, tmp_path: Path) -> None:
     source = obo_copy(tmp_path)
     good = ox.Store()
     load_into(good, [source])
-    prepared.converted_path(source).write_text("<broken")
+    Path(prepared.converted_path(source)).write_text("<broken")
     again = ox.Store()
     load_into(again, [source])
     assert set(again) == set(good)
+
+
+def test_prepared_store_carries_the_prefix_map(cache: Path) -> None:
+    from mndkg.queries import default_prefixes
+
+    prepared.prepared_store()
+    loaded = prepared.load()
+    assert loaded is not None
+    assert loaded[1] == default_prefixes()
+    assert len(loaded[0]) == len(load_store())
+
+
+def test_a_file_without_the_mark_is_not_a_prepared_store(cache: Path) -> None:
+    prepared.prepared_store()
+    path = Path(prepared.prepared_path())
+    path.write_bytes(path.read_bytes().split(b"\n", 1)[1])
+    assert prepared.load() is None

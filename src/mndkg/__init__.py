@@ -10,11 +10,13 @@ Imports are lazy: ``import mndkg`` loads nothing heavy until a function runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
-
+# Kept free of imports: ``mndkg`` runs this module before the quick query path
+# (``mndkg.launch``), where ``pathlib`` or ``typing`` would cost 12 ms each.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from rdflib import Graph
 
     from mndkg.export.html import NotebookView
@@ -27,6 +29,8 @@ __all__ = ["build", "html", "load", "query", "validate"]
 
 def load(extra: Sequence[Path | str] = ()) -> Graph:
     """Return the knowledge graph as an rdflib ``Graph``, merged with ``extra`` RDF files."""
+    from pathlib import Path
+
     from mndkg.release import assemble
 
     return assemble([Path(p) for p in extra])
@@ -50,6 +54,8 @@ def query(name_or_text: str, extra: Sequence[Path | str] = ()) -> Result:
 
 def validate(extra: Sequence[Path | str] = ()) -> Report:
     """Validate the graph merged with ``extra`` files; return a report of findings."""
+    from pathlib import Path
+
     from mndkg.release import assemble
     from mndkg.validation import validate as run_validate
 
@@ -58,6 +64,8 @@ def validate(extra: Sequence[Path | str] = ()) -> Report:
 
 def build(out: Path | str = "dist") -> BuildResult:
     """Build, validate and write every artifact into ``out`` (all or nothing)."""
+    from pathlib import Path
+
     from mndkg.release import build as run_build
 
     return run_build(Path(out))
@@ -75,6 +83,8 @@ def html(
     ``focus`` and ``depth`` give the small graph for one lesson; ``kinds`` and
     ``relations`` filter it by name, as ``mndkg html`` does.
     """
+    from pathlib import Path
+
     from mndkg.export.html import notebook_view
     from mndkg.release import assemble
 

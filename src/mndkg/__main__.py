@@ -1,6 +1,6 @@
 """Allow ``python -m mndkg``."""
 
-from mndkg.cli import main
+from mndkg.launch import main
 
 # Guarded: the build's second process (spawn) imports this module again as __mp_main__.
 if __name__ == "__main__":

@@ -129,7 +129,7 @@ def load_obo(store: ox.Store, path: Path, *, shown: bool) -> None:
     from mndkg import prepared, progress
 
     converted = prepared.converted_path(path)
-    if converted.is_file():
+    if Path(converted).is_file():
         try:
             store.bulk_load(path=converted, format=ox.RdfFormat.N_TRIPLES)
             return

@@ -2,9 +2,11 @@
 
 A query from the command line pays for starting Python, importing pyoxigraph and
 loading the graph. Parsing the sixteen Turtle files (with their per-file safety
-checks) is the largest part of that last step; bulk-loading one N-Quads file
-that pyoxigraph itself wrote is about twice as fast. ``mndkg build`` prepares the
-file, and the first query after any change to the data prepares it again.
+checks) is the largest part of that last step; loading one N-Quads file that
+pyoxigraph itself wrote is several times faster. ``mndkg build`` prepares the
+file, and the first query after any change to the data prepares it again. The
+file opens with the curated prefix map as comment lines, which N-Quads parsers
+skip, so a query needs neither ``json`` nor ``context.jsonld`` to use it.
 
 The same holds for an OBO file given with ``--with``: reading ``hp.obo`` with
 pronto takes seconds, so its triples are kept as N-Triples beside the prepared
@@ -14,109 +16,153 @@ Each file is a cache: derived, safe to delete, keyed by the size and modificatio
 time of every data file (and the pyoxigraph version), and written atomically. It
 lives in ``$MNDKG_CACHE`` if set, else ``$XDG_CACHE_HOME/mndkg`` or
 ``~/.cache/mndkg``. When that folder cannot be written the query still runs, from
-the Turtle files. Nothing here imports rdflib.
+the Turtle files.
+
+This module is on the quick query path (``mndkg.launch``), so at import it loads
+only ``os``, ``zlib`` and pyoxigraph: paths are strings, and the key is a CRC
+rather than a ``hashlib`` digest (5 ms to import; the key guards a cache, not a secret).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Callable
-from pathlib import Path
+import zlib
 
 import pyoxigraph as ox
 
-from mndkg.paths import knowledge_files
+from mndkg import layout
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
 
 FORMAT = ox.RdfFormat.N_QUADS
+#: The first line of every prepared store; a file without it is not one.
+MARK = b"# mndkg prepared store: derived from the data files, safe to delete\n"
+#: Each entry of the prefix map is one comment line: ``# prefix NAME<TAB>IRI``.
+PREFIX = b"# prefix "
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     """Return the folder of derived files: ``$MNDKG_CACHE``, else the XDG cache folder."""
     override = os.environ.get("MNDKG_CACHE")
     if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mndkg"
+        return override
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "mndkg")
 
 
-def fingerprint(files: list[Path]) -> str:
+def fingerprint(files: Iterable[str | os.PathLike[str]]) -> str:
     """Return a key that changes whenever a data file (or the store's version) changes."""
-    digest = hashlib.sha256(ox.__version__.encode())
+    parts = [ox.__version__]
     for path in files:
-        stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()[:20]
+        stat = os.stat(path)
+        parts.append(f"{os.path.basename(os.fspath(path))}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    data = "\n".join(parts).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
-def prepared_path() -> Path:
+def prepared_path() -> str:
     """Return where the prepared store of the current data files lives (it may not exist)."""
-    return cache_dir() / "prepared" / f"mndkg-{fingerprint(knowledge_files())}.nq"
+    key = fingerprint([*layout.knowledge_files(), layout.context_file()])
+    return os.path.join(cache_dir(), "prepared", f"mndkg-{key}.nq")
 
 
-def load() -> ox.Store | None:
-    """Return the prepared store, or ``None`` when it is missing or unreadable."""
-    path = prepared_path()
-    if not path.is_file():
+def load() -> tuple[ox.Store, dict[str, str]] | None:
+    """Return the prepared store and its prefix map, or ``None`` when missing or unreadable."""
+    try:
+        with open(prepared_path(), "rb") as stream:
+            data = stream.read()
+    except OSError:
         return None
+    return parse(data) if data.startswith(MARK) else None
+
+
+def parse(data: bytes) -> tuple[ox.Store, dict[str, str]] | None:
+    """Read the prefix lines of a prepared file, then load its quads (``None`` if damaged)."""
+    prefixes: dict[str, str] = {}
+    start = len(MARK)
+    while data.startswith(PREFIX, start):
+        end = data.find(b"\n", start)
+        name, _, iri = data[start + len(PREFIX) : end].decode("utf-8").partition("\t")
+        prefixes[name] = iri
+        start = end + 1
     store = ox.Store()
     try:
-        store.bulk_load(path=path, format=FORMAT)
+        # lenient: the file was written by pyoxigraph from a valid store, so IRIs need no re-check
+        store.load(input=data[start:], format=FORMAT, lenient=True)
     except (OSError, SyntaxError, ValueError):
         return None
-    return store
+    return store, prefixes
 
 
-def keep(path: Path, write: Callable[[Path], object], stale: str) -> Path | None:
+def keep(path: str, write: Callable[[str], object], stale: str) -> str | None:
     """Write a cache file atomically with ``write``; remove the older files matching ``stale``.
 
     Returns the path, or ``None`` when the cache folder cannot be written: a cache
     that fails is not an error, since the caller already has what it computed.
     """
+    import glob
+
+    folder = os.path.dirname(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        os.makedirs(folder, exist_ok=True)
+        partial = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.partial")
         write(partial)
-        partial.replace(path)
-        for old in path.parent.glob(stale):
+        os.replace(partial, path)
+        for old in glob.glob(os.path.join(glob.escape(folder), stale)):
             if old != path:
-                old.unlink(missing_ok=True)
+                os.unlink(old)
     except OSError:
         return None
     return path
 
 
-def save(store: ox.Store) -> Path | None:
-    """Write ``store`` as the prepared store; return its path, or ``None`` on failure."""
-    return keep(prepared_path(), lambda out: store.dump(output=out, format=FORMAT), "mndkg-*.nq")
+def save(store: ox.Store, prefixes: dict[str, str] | None = None) -> str | None:
+    """Write ``store`` (and the prefix map) as the prepared store; ``None`` on failure."""
+    if prefixes is None:
+        from mndkg.queries import default_prefixes
+
+        prefixes = default_prefixes()
+    header = MARK + b"".join(PREFIX + f"{k}\t{v}\n".encode() for k, v in prefixes.items())
+
+    def write(out: str) -> None:
+        with open(out, "wb") as stream:
+            stream.write(header)
+            store.dump(output=stream, format=FORMAT)
+
+    return keep(prepared_path(), write, "mndkg-*.nq")
 
 
 def prepared_store() -> ox.Store:
     """Return the shipped graph from the prepared store, preparing it first when needed."""
     from mndkg.files import load_store
 
-    store = load()
-    if store is None:
-        store = load_store()
-        save(store)
+    loaded = load()
+    if loaded is not None:
+        return loaded[0]
+    store = load_store()
+    save(store)
     return store
 
 
-def converted_path(source: Path) -> Path:
+def converted_path(source: str | os.PathLike[str]) -> str:
     """Return where the N-Triples form of an OBO file lives (it may not exist).
 
     The key covers the file and the converter (``obo.py``), so a new release of
     the ontology or a change in how OBO is read makes a new conversion.
     """
-    converter = Path(__file__).with_name("obo.py")
-    key = fingerprint([source.resolve(), converter])
-    return cache_dir() / "converted" / f"{source.stem}-{key}.nt"
+    converter = os.path.join(os.path.dirname(__file__), "obo.py")
+    key = fingerprint([os.path.realpath(source), converter])
+    stem = os.path.splitext(os.path.basename(os.fspath(source)))[0]
+    return os.path.join(cache_dir(), "converted", f"{stem}-{key}.nt")
 
 
-def save_converted(source: Path, triples: list[ox.Triple]) -> Path | None:
+def save_converted(source: str | os.PathLike[str], triples: Sequence[ox.Triple]) -> str | None:
     """Keep the triples read from an OBO file as N-Triples; ``None`` on failure."""
+    stem = os.path.splitext(os.path.basename(os.fspath(source)))[0]
     return keep(
         converted_path(source),
         lambda out: ox.serialize(triples, output=out, format=ox.RdfFormat.N_TRIPLES),
-        f"{source.stem}-*.nt",
+        f"{stem}-*.nt",
     )

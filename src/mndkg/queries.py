@@ -9,18 +9,18 @@ owlrl stay off this path, so a query from the command line starts fast.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from mndkg import layout
 from mndkg.errors import InputError
 from mndkg.paths import data_dir
+from mndkg.results import Result, plain, solve
 
-if TYPE_CHECKING:
-    import pandas as pd
+__all__ = ["NamedQuery", "Result", "guard", "index", "plain", "resolve", "run", "run_named"]
 
 HEADER = re.compile(r"^#\s*(title|description|columns|severity)\s*:\s*(.*?)\s*$")
 #: Tokens that would make the engine reach the network or other graphs.
@@ -88,9 +88,8 @@ def index() -> dict[str, NamedQuery]:
 
 def shipped_path(name: str) -> Path | None:
     """Return the file of a shipped query by name, without reading every query's header."""
-    if not re.fullmatch(r"[\w.-]+", name):
-        return None
-    return next(iter(sorted(data_dir("queries").rglob(f"{name}.rq"))), None)
+    found = layout.shipped_query(name)
+    return Path(found) if found is not None else None
 
 
 def resolve(name_or_path: str) -> tuple[str, str]:
@@ -121,55 +120,15 @@ def guard(text: str, source: str = "query") -> None:
             )
 
 
-@dataclass
-class Result:
-    """The answer of a query: a table of rows, a boolean, or a graph of triples."""
-
-    kind: str  # "select", "ask" or "graph"
-    columns: list[str] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-
-    def records(self) -> list[dict[str, str | None]]:
-        """Return the rows as dicts of column name to plain string (``None`` when unbound)."""
-        return [{c: plain(v) for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
-
-    def values(self, column: str | int = 0) -> list[str | None]:
-        """Return the plain values of one column."""
-        i = self.columns.index(column) if isinstance(column, str) else column
-        return [plain(row[i]) for row in self.rows]
-
-    def to_dataframe(self) -> pd.DataFrame:
-        """Return the rows as a pandas DataFrame (pandas must be installed)."""
-        import pandas as pd
-
-        return pd.DataFrame.from_records(self.records(), columns=self.columns)
-
-
-def plain(term: Any) -> str | None:
-    """Return the lexical value of an RDF term, or ``None`` when unbound."""
-    if term is None:
-        return None
-    return str(term.value)
-
-
 def run(store: ox.Store, text: str, source: str = "query") -> Result:
     """Guard and run a SPARQL query on a store; a syntax error names its line and column."""
     guard(text, source)
     try:
-        answer = store.query(text, prefixes=default_prefixes())
+        return solve(store, text, default_prefixes())
     except SyntaxError as err:
         raise query_syntax_error(err, source) from err
     except OSError as err:
         raise InputError(f"query failed: {err}", source) from err
-    if isinstance(answer, ox.QuerySolutions):
-        columns = [v.value for v in answer.variables]
-        rows = [tuple(solution[c] for c in columns) for solution in answer]
-        return Result("select", columns=columns, rows=rows)
-    if isinstance(answer, ox.QueryBoolean):
-        return Result("ask", boolean=bool(answer))
-    return Result("graph", triples=list(answer))
 
 
 def default_prefixes() -> dict[str, str]:
