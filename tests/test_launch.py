@@ -2,8 +2,8 @@
 
 The quick path is a second way into the query command, so these tests hold it
 to the first: every shipped query in every format prints what the click command
-prints, every command line it does not fully understand goes to click, its guard
-is never laxer than ``queries.guard``, and its CURIEs are the ones ``curies`` makes.
+prints, every command line it does not fully understand goes to click, and its guard
+is never laxer than ``queries.guard``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from mndkg import launch, prepared
 from mndkg.cli import main as cli
 from mndkg.errors import InputError
-from mndkg.paths import converter
 from mndkg.queries import FORBIDDEN, guard, index
 from mndkg.results import WRITERS
 from mndkg.store import shipped_store
@@ -151,21 +150,6 @@ def test_the_quick_check_is_never_laxer_than_the_guard(text: str) -> None:
         guard(text)
     except InputError:
         assert launch.may_reach_out(text), text
-
-
-def test_curies_are_the_ones_curies_makes() -> None:
-    loaded = prepared.load() or (prepared.prepared_store(), prepared.load())[1]
-    assert loaded is not None
-    compress = launch.compressor(loaded[1])
-    iris = {
-        term.value
-        for quad in shipped_store()
-        for term in (quad.subject, quad.predicate, quad.object)
-        if term.__class__.__name__ == "NamedNode"
-    }
-    assert len(iris) > 500
-    conv = converter()
-    assert [i for i in sorted(iris) if compress(i) != conv.compress(i)] == []
 
 
 def run_launcher(code: str) -> subprocess.CompletedProcess[str]:

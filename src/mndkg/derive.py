@@ -11,7 +11,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from mndkg.paths import BASE, ONTOLOGY_IRI, converter
+from mndkg.paths import BASE, ONTOLOGY_IRI, compress
 
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 MAPPING_PREDICATES = (
@@ -38,7 +38,6 @@ def add_xref_curies(graph: Graph) -> int:
 
     Mapping IRIs outside the prefix map get no CURIE; the shapes flag them.
     """
-    conv = converter()
     added = 0
     for predicate in MAPPING_PREDICATES:
         for subject, target in list(graph.subject_objects(predicate)):
@@ -46,7 +45,7 @@ def add_xref_curies(graph: Graph) -> int:
                 continue
             if (subject, RDF.type, OWL.Class) not in graph:
                 continue
-            curie = conv.compress(str(target))
+            curie = compress(str(target))
             if curie is not None and ":" in curie and not curie.startswith("biolink:"):
                 graph.add((subject, OBOINOWL.hasDbXref, Literal(curie)))
                 added += 1

@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from mndkg.paths import BASE, converter
+from mndkg.paths import BASE, compress
 
 DEFINITION = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
 ANNOTATIONS = (RDFS.label, URIRef(BASE + "plainLabel"), DEFINITION)
@@ -38,7 +38,7 @@ class Change:
 
 def curie(node: Node) -> str:
     """Return an IRI as a CURIE where the prefix map allows."""
-    return converter().compress(str(node)) or str(node)
+    return compress(str(node)) or str(node)
 
 
 def ours(node: Node) -> bool:

@@ -23,11 +23,12 @@ from __future__ import annotations
 import sys
 
 from mndkg import layout, prepared
+from mndkg.curie import compressor
 from mndkg.results import WRITERS, as_table, solve
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
 #: The keywords that ``mndkg.queries.guard`` refuses (a test keeps the two equal).
 FORBIDDEN = ("SERVICE", "LOAD", "FROM")
@@ -130,21 +131,3 @@ def may_reach_out(text: str) -> bool:
                     return True
                 start = line.find(keyword, start + 1)
     return False
-
-
-def compressor(prefixes: dict[str, str]) -> Callable[[str], str | None]:
-    """Return a function that writes an IRI as a CURIE by the longest matching namespace.
-
-    This is what ``curies.Converter.compress`` answers for our prefix map (a test
-    compares the two on every IRI of the graph); importing ``curies`` costs more
-    than the whole quick path.
-    """
-    bases = sorted(((iri, name) for name, iri in prefixes.items() if iri), key=lambda p: -len(p[0]))
-
-    def compress(iri: str) -> str | None:
-        for base, name in bases:
-            if iri.startswith(base):
-                return f"{name}:{iri[len(base) :]}"
-        return None
-
-    return compress

@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from mndkg.errors import InputError
-from mndkg.paths import BASE, converter
+from mndkg.paths import BASE, compress
 
 MND = Namespace(BASE)
 OBO = Namespace("http://purl.obolibrary.org/obo/")
@@ -65,7 +65,7 @@ class Catalogue:
 
 def curie(iri: URIRef | str) -> str:
     """Return the CURIE of an IRI with the curated prefix map, or the IRI itself."""
-    return converter().compress(str(iri)) or str(iri)
+    return compress(str(iri)) or str(iri)
 
 
 def local_name(iri: URIRef | str) -> str:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from mndkg import layout
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import curies
 
 #: The persistent IRI base of every mndkg term.
@@ -59,9 +61,21 @@ def context() -> dict[str, str]:
     return ctx
 
 
+def compress(iri: str) -> str | None:
+    """Return the CURIE of ``iri`` under the curated prefix map, or ``None`` (``mndkg.curie``)."""
+    return _compressor()(iri)
+
+
+@cache
+def _compressor() -> Callable[[str], str | None]:
+    from mndkg.curie import compressor
+
+    return compressor(context())
+
+
 @cache
 def converter() -> curies.Converter:
-    """Return a ``curies`` converter over the curated prefix map (no network)."""
+    """Return a ``curies`` converter over the curated prefix map (no network), to expand CURIEs."""
     import curies
 
     return curies.Converter.from_prefix_map(context())

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from mndkg.paths import BASE, converter
+from mndkg.paths import BASE, compress
 from mndkg.queries import index, run
 
 SEVERITIES = ("ERROR", "WARN", "INFO")
@@ -41,7 +41,7 @@ def show(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return converter().compress(term.value) or term.value
+        return compress(term.value) or term.value
     return str(term.value)
 
 
@@ -59,11 +59,10 @@ def sparql_checks(store: ox.Store) -> list[Row]:
 
 def unresolved_mappings(graph: Graph) -> list[Row]:
     """Return a row for every mapping IRI of an mndkg entity that the prefix map cannot compress."""
-    conv = converter()
     rows = []
     for predicate in MAPPINGS:
         for entity, target in graph.subject_objects(predicate):
-            if str(entity).startswith(BASE) and conv.compress(str(target)) is None:
+            if str(entity).startswith(BASE) and compress(str(target)) is None:
                 rows.append(
                     Row(
                         "ERROR",

@@ -100,10 +100,10 @@ def solve(store: ox.Store, text: str, prefixes: dict[str, str]) -> Result:
 
 
 def curies_compress(iri: str) -> str | None:
-    """Return the CURIE of ``iri`` under the curated prefix map (``curies``), or ``None``."""
-    from mndkg.paths import converter
+    """Return the CURIE of ``iri`` under the curated prefix map, or ``None``."""
+    from mndkg.paths import compress
 
-    return converter().compress(iri)
+    return compress(iri)
 
 
 def compact(term: Any, compress: Callable[[str], str | None] = curies_compress) -> str:
@@ -118,8 +118,8 @@ def compact(term: Any, compress: Callable[[str], str | None] = curies_compress) 
 def as_table(result: Result, compress: Callable[[str], str | None] = curies_compress) -> str:
     """Return an aligned plain-text table (or the boolean, or Turtle for graph results).
 
-    ``compress`` turns IRIs into CURIEs; the quick path passes one that needs no
-    ``curies`` import (``mndkg.launch``), tested to agree with it on every IRI.
+    ``compress`` turns IRIs into CURIEs; the quick path passes one built from the
+    prefix map in the prepared store, which needs no ``json`` (``mndkg.launch``).
     """
     if result.kind != "select":
         return as_turtle(result)

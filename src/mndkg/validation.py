@@ -152,9 +152,9 @@ def show(graph: Graph, node: Node | None) -> str:
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        from mndkg.paths import converter
+        from mndkg.paths import compress
 
-        return converter().compress(str(node)) or str(node)
+        return compress(str(node)) or str(node)
     if isinstance(node, Literal):
         return str(node)
     return _describe_bnode(graph, node)

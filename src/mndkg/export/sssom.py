@@ -14,7 +14,7 @@ from datetime import date
 from rdflib import Graph
 from rdflib.namespace import RDFS, SKOS
 
-from mndkg.paths import BASE, context, converter
+from mndkg.paths import BASE, compress, context
 
 PREDICATES = {
     SKOS.exactMatch: "skos:exactMatch",
@@ -46,11 +46,10 @@ BUILT_IN = {"owl", "rdf", "rdfs", "skos", "semapv", "sssom", "oboInOwl", "dcterm
 
 def rows(graph: Graph) -> list[dict[str, str]]:
     """Return one SSSOM row per mapping of an mndkg entity, sorted."""
-    conv = converter()
     found = []
     for predicate, name in PREDICATES.items():
         for subject, target in graph.subject_objects(predicate):
-            subject_id, object_id = conv.compress(str(subject)), conv.compress(str(target))
+            subject_id, object_id = compress(str(subject)), compress(str(target))
             if not str(subject).startswith(BASE) or not subject_id or not object_id:
                 continue
             if object_id.startswith(("biolink:", "RO:", "BFO:")):

@@ -18,7 +18,7 @@ from rdflib.namespace import RDFS, SKOS
 from mndkg.derive import OBOINOWL
 from mndkg.link.names import same_concept
 from mndkg.link.releases import names_in_release, read_reference
-from mndkg.paths import BASE, converter
+from mndkg.paths import BASE, compress
 
 NAME_PROPERTIES = (
     RDFS.label,
@@ -42,10 +42,9 @@ class XrefCheck:
 
 def mappings(graph: Graph) -> Iterator[tuple[URIRef, str, str]]:
     """Yield (entity, CURIE, exact|close) for every skos mapping of an mndkg entity."""
-    conv = converter()
     for predicate, kind in ((SKOS.exactMatch, "exact"), (SKOS.closeMatch, "close")):
         for entity, target in sorted(graph.subject_objects(predicate)):
-            curie = conv.compress(str(target)) if str(entity).startswith(BASE) else None
+            curie = compress(str(target)) if str(entity).startswith(BASE) else None
             if curie and not curie.startswith(SKIPPED_PREFIXES):
                 yield entity, curie, kind  # type: ignore[misc]
 
