@@ -158,3 +158,24 @@ def test_shape_verdict_reports_a_violation(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_clean_graph_gets_a_clean_verdict() -> None:
     assert mndkg.release.shape_verdict("9.9.9") is None
+
+
+def test_two_builds_write_the_same_bytes(dist: Path, tmp_path: Path) -> None:
+    """A release is reproducible: another process, with another hash seed, writes every
+    file byte for byte the same, so a diff between releases shows only real changes."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "again"
+    code = (
+        f"import mndkg.release, pathlib; mndkg.release.build(pathlib.Path({str(out)!r}), '9.9.9')"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    ours = sorted(p.relative_to(dist) for p in dist.rglob("*") if p.is_file())
+    theirs = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert ours == theirs
+    differ = [str(p) for p in ours if (dist / p).read_bytes() != (out / p).read_bytes()]
+    assert differ == []

@@ -91,7 +91,7 @@ def find_kinds(graph: Graph) -> dict[URIRef, Kind]:
     classes = {c for c in graph.subjects(MND.biolinkCategory, None) if isinstance(c, URIRef)}
     classes.discard(MND.Source)  # sources are individuals, not entity classes
     kinds = {}
-    for cls in classes:
+    for cls in sorted(classes, key=str):
         parent = nearest(graph, cls, classes, include_self=False)
         kinds[cls] = Kind(
             key=local_name(cls),
@@ -154,7 +154,7 @@ def clinical_relations(graph: Graph) -> dict[URIRef, Relation]:
     props.discard(MND.clinicalRelation)
     return {
         p: Relation(local_name(p), text(graph, p, RDFS.label) or local_name(p), curie(p))
-        for p in props
+        for p in sorted(props, key=str)
         if isinstance(p, URIRef)
     }
 
@@ -181,7 +181,7 @@ def source_records(graph: Graph) -> dict[str, dict[str, str]]:
             "identifier": text(graph, src, DCTERMS.identifier),
             "url": str(graph.value(src, RDFS.seeAlso) or ""),
         }
-        for src in graph.subjects(RDF.type, MND.Source)
+        for src in sorted(graph.subjects(RDF.type, MND.Source), key=str)
         if isinstance(src, URIRef)
     }
 
@@ -203,7 +203,9 @@ def build_network(graph: Graph) -> nx.MultiDiGraph:
             sources=source_records(graph),
         )
     )
-    for iri, kind in members.items():
+    # Nodes and edges go in sorted: rdflib hands out terms in hash order, which changes
+    # from one process to the next, and the exports should not.
+    for iri, kind in sorted(members.items(), key=lambda item: str(item[0])):
         net.add_node(curie(iri), **entity_attrs(graph, iri, kind))
     sources = fact_sources(graph)
     for prop, relation in [(RDFS.subClassOf, hierarchy), *relations.items()]:
@@ -220,7 +222,9 @@ def add_edges(
     sources: dict[tuple[object, object, object], list[str]],
 ) -> None:
     """Add one edge per triple of ``prop`` between two entities, keyed by the relation."""
-    for subject, target in graph.subject_objects(prop):
+    for subject, target in sorted(
+        graph.subject_objects(prop), key=lambda so: (str(so[0]), str(so[1]))
+    ):
         if subject in members and target in members:
             net.add_edge(
                 curie(subject),

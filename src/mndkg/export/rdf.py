@@ -67,7 +67,7 @@ def prefixes() -> dict[str, str]:
 def serialize(graph: Graph, fmt: str, triples: list[ox.Triple] | None = None) -> str:
     """Return ``graph`` in one format; ``triples`` is its canonical form when already made."""
     if fmt == "json-ld":
-        return graph.serialize(format="json-ld", context=context(), auto_compact=True)
+        return as_jsonld(triples if triples is not None else canonical_triples(graph))
     if fmt not in OX_FORMATS:
         msg = f"unknown RDF format {fmt!r}; expected one of json-ld, {', '.join(OX_FORMATS)}"
         raise ValueError(msg)
@@ -76,6 +76,32 @@ def serialize(graph: Graph, fmt: str, triples: list[ox.Triple] | None = None) ->
         data, format=OX_FORMATS[fmt], prefixes=None if fmt == "nt" else prefixes()
     )
     return written.decode("utf-8") if written else ""
+
+
+def as_jsonld(canonical: list[ox.Triple]) -> str:
+    """Return compacted JSON-LD (rdflib's writer, our prefix map), the same for the same graph.
+
+    rdflib lists the nodes in hash order and names blank nodes at random, both of
+    which change from one run to the next; so the graph it writes is rebuilt from
+    the canonical triples (RDFC-1.0 labels, sorted), and the nodes are sorted by id.
+    """
+    import json
+
+    from rdflib import Graph
+
+    from mndkg.store import to_rdflib
+
+    graph = Graph()
+    for triple in canonical:
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
+    doc = json.loads(graph.serialize(format="json-ld", context=context(), auto_compact=True))
+    if isinstance(doc.get("@graph"), list):
+        doc["@graph"].sort(
+            key=lambda node: (str(node.get("@id", "")), json.dumps(node, sort_keys=True))
+        )
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_all(
