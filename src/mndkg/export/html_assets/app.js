@@ -108,6 +108,11 @@
     look.shape = kinds.get(n.kind).shape;
     look.size = n.id === data.focus ? n.size + 10 : n.size;
     look.font = Object.assign(look.font, { size: Math.round(24 + (look.size - 16) * 1.2) });
+    /* In the whole graph, hubs repel in proportion to their mass: heavy hubs push one
+       another apart, so the diseases spread out with their shared symptoms between them
+       instead of piling up (labels overlapping) in the centre. Size grows with degree,
+       16 to 40. A focused view has one centre, which mass would only push off to a side. */
+    if (!data.focus) look.mass = 1 + Math.pow((look.size - 16) / 6, 2);
     look.x = n.x;
     look.y = n.y;
     return look;
