@@ -60,6 +60,18 @@ def test_cq05_genes(store: ox.Store) -> None:
     assert {(SMA, "SMN1"), (SMA, "SMN2"), (KENNEDY, "AR")} <= found
     als_genes = {gene for disease, gene in found if "amyotrophic lateral sclerosis" in disease}
     assert {"SOD1", "C9orf72", "TARDBP", "FUS"} <= als_genes
+    assert {
+        ("amyotrophic lateral sclerosis type 12", "OPTN"),
+        ("frontotemporal dementia and/or amyotrophic lateral sclerosis 6", "VCP"),
+        ("amyotrophic lateral sclerosis type 25", "KIF5A"),
+    } <= {(disease, gene) for disease, gene in found}
+
+
+def test_cq05_kif5a_is_linked_but_not_called_causative(store: ox.Store) -> None:
+    """OMIM lists ALS25 as a susceptibility (reduced penetrance): KIF5A gets the general link."""
+    rows = run_named(store, "cq05-disease-genes").records()
+    assert {r["role"] for r in rows if r["gene"] == "KIF5A"} == {"associated with gene"}
+    assert "has causative gene" in {r["role"] for r in rows if r["gene"] == "OPTN"}
 
 
 def test_cq06_x_chromosome(store: ox.Store) -> None:
@@ -142,6 +154,12 @@ def test_cq16_inheritance(store: ox.Store) -> None:
     assert (KENNEDY, "X-linked recessive inheritance") in found
     dominant = {d for d, p in found if p == "autosomal dominant inheritance"}
     assert any("amyotrophic lateral sclerosis" in d for d in dominant)
+    assert {
+        "amyotrophic lateral sclerosis type 12",
+        "frontotemporal dementia and/or amyotrophic lateral sclerosis 6",
+        "amyotrophic lateral sclerosis type 25",
+    } <= dominant
+    assert ("amyotrophic lateral sclerosis type 12", "autosomal recessive inheritance") in found
 
 
 def test_cq17_tests(store: ox.Store) -> None:
@@ -172,6 +190,7 @@ def test_cq18_sma_drugs(store: ox.Store) -> None:
 def test_cq19_ftd(store: ox.Store) -> None:
     related = column(store, "cq19-ftd-related")
     assert ALS in related
+    assert "frontotemporal dementia and/or amyotrophic lateral sclerosis 6" in related
     assert SMA not in related
 
 
