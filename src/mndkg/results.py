@@ -99,14 +99,18 @@ def solve(store: ox.Store, text: str, prefixes: dict[str, str]) -> Result:
     return Result("graph", triples=list(answer))
 
 
-def curies_compress(iri: str) -> str | None:
-    """Return the CURIE of ``iri`` under the curated prefix map, or ``None``."""
+def curated_compress(iri: str) -> str | None:
+    """Return the CURIE of ``iri`` under the curated prefix map, or ``None``.
+
+    ``mndkg.paths`` is imported here, not at the top: it needs ``pathlib`` and ``json``,
+    which the quick query path avoids (it passes a compressor of its own).
+    """
     from mndkg.paths import compress
 
     return compress(iri)
 
 
-def compact(term: Any, compress: Callable[[str], str | None] = curies_compress) -> str:
+def compact(term: Any, compress: Callable[[str], str | None] = curated_compress) -> str:
     """Return a term for display: IRIs as CURIEs where the prefix map knows them."""
     if term is None:
         return ""
@@ -115,7 +119,7 @@ def compact(term: Any, compress: Callable[[str], str | None] = curies_compress) 
     return str(term.value)
 
 
-def as_table(result: Result, compress: Callable[[str], str | None] = curies_compress) -> str:
+def as_table(result: Result, compress: Callable[[str], str | None] = curated_compress) -> str:
     """Return an aligned plain-text table (or the boolean, or Turtle for graph results).
 
     ``compress`` turns IRIs into CURIEs; the quick path passes one built from the

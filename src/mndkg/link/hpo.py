@@ -25,7 +25,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from mndkg.paths import BASE, converter
+from mndkg.paths import BASE, compress, converter
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 HAS_PHENOTYPE = OBO.RO_0002200
@@ -67,10 +67,9 @@ def read_annotations(path: Path, wanted: set[str]) -> Iterator[Annotation]:
 
 def mapped(graph: Graph, prefixes: tuple[str, ...]) -> dict[str, set[URIRef]]:
     """Return our entities by the identifier (with one of ``prefixes``) they map to exactly."""
-    conv = converter()
     found: dict[str, set[URIRef]] = {}
     for entity, target in graph.subject_objects(SKOS.exactMatch):
-        curie = conv.compress(str(target)) or ""
+        curie = compress(str(target)) or ""
         if str(entity).startswith(BASE) and curie.startswith(prefixes):
             found.setdefault(curie, set()).add(entity)  # type: ignore[arg-type]
     return found
