@@ -1,9 +1,9 @@
 """Where the shipped data lives, the namespaces, and the one prefix map.
 
-Every path the package reads is resolved here, so that the same code finds the
-data in a source checkout (``ontology/`` beside ``src/``) and in an installed
-wheel (``mndkg/data/ontology``). Nothing happens at import time: each function
-resolves its path when it is called.
+Every path the package reads is resolved here, as ``Path`` objects over the
+look-ups of ``mndkg.layout`` (which finds the data in a source checkout or an
+installed wheel, and which the quick query path uses directly). Nothing happens
+at import time: each function resolves its path when it is called.
 """
 
 from __future__ import annotations
@@ -26,16 +26,6 @@ BASE = "https://w3id.org/mndkg/"
 ONTOLOGY_IRI = BASE + "mndkg.owl"
 
 DATA_FOLDERS = layout.DATA_FOLDERS
-
-
-@cache
-def data_root() -> Path:
-    """Return the folder that holds ``ontology/``, ``graph/``, ``shapes/`` and ``queries/``.
-
-    The look-up itself is ``mndkg.layout.data_root``, which the quick query path
-    also uses; see there for where an install keeps the data.
-    """
-    return Path(layout.data_root())
 
 
 def data_dir(name: str) -> Path:
