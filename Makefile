@@ -14,8 +14,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Both installs are editable: the package reads ontology/, graph/, shapes/ and queries/ from
+# this checkout, so a curator's edit shows in the next `make run` (and `make run` and
+# `make test` see the same data). Only pyproject.toml changes call for a reinstall.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet .
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
