@@ -76,10 +76,25 @@ class Result:
 
 
 def plain(term: Any) -> str | None:
-    """Return the lexical value of an RDF term, or ``None`` when unbound."""
+    """Return the lexical value of an RDF term, or ``None`` when unbound.
+
+    A quoted triple (RDF-star, as ``BIND(TRIPLE(...))`` makes) has no lexical
+    value, so it is written as ``<< s p o >>`` with its terms in N-Triples form.
+    """
     if term is None:
         return None
+    if isinstance(term, ox.Triple):
+        return quoted(term, str)
     return str(term.value)
+
+
+def quoted(triple: ox.Triple, show: Callable[[Any], str]) -> str:
+    """Return a quoted triple as ``<< s p o >>``, each term written by ``show`` (nesting too)."""
+    parts = [
+        quoted(t, show) if isinstance(t, ox.Triple) else show(t)
+        for t in (triple.subject, triple.predicate, triple.object)
+    ]
+    return f"<< {' '.join(parts)} >>"
 
 
 def solve(store: ox.Store, text: str, prefixes: dict[str, str]) -> Result:
@@ -116,6 +131,8 @@ def compact(term: Any, compress: Callable[[str], str | None] = curated_compress)
         return ""
     if isinstance(term, ox.NamedNode):
         return compress(term.value) or term.value
+    if isinstance(term, ox.Triple):
+        return quoted(term, lambda t: compact(t, compress))
     return str(term.value)
 
 
@@ -165,13 +182,21 @@ def as_tsv(result: Result) -> str:
     return delimited(result, "\t")
 
 
-def term_json(term: Any) -> dict[str, str]:
-    """Return one RDF term in the SPARQL 1.1 Query Results JSON form."""
+def term_json(term: Any) -> dict[str, Any]:
+    """Return one RDF term in the SPARQL 1.1 Query Results JSON form.
+
+    A quoted triple takes the SPARQL-star form, ``{"type": "triple", "value":
+    {"subject": ..., "predicate": ..., "object": ...}}``, which is what
+    SPARQL-star clients (Jena, rdflib's parser, Oxigraph's) read.
+    """
+    if isinstance(term, ox.Triple):
+        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+        return {"type": "triple", "value": {k: term_json(v) for k, v in parts.items()}}
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
+    out: dict[str, Any] = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
     elif term.datatype.value != XSD_STRING:
