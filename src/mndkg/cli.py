@@ -85,13 +85,21 @@ class Group(click.Group):
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Write ``text`` to the output file (atomically) or to stdout."""
+    """Write ``text`` to the output file (atomically) or to stdout.
+
+    A device, FIFO or ``/dev/stdout`` is written through, never replaced (see
+    ``atomic.write_text``); a failed write (full disk, no permission) is bad
+    input, one line and exit 2, with nothing half-written.
+    """
     if output is None:
         click.echo(text, nl=False)
         return
     from mndkg.atomic import write_text
 
-    write_text(output, text)
+    try:
+        write_text(output, text)
+    except OSError as err:
+        raise InputError(f"cannot write {output}: {err.strerror or err}") from err
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -496,6 +504,7 @@ def publish(
     from mndkg.reason import close
     from mndkg.release import assemble
     from mndkg.remote import publish as send
+    from mndkg.remote import redact
     from mndkg.store import store_from_graph
 
     # pyoxigraph parses the extra files and writes N-Triples: a large ontology
@@ -506,7 +515,7 @@ def publish(
     load_into(store, list(extra))
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     send(data, endpoint, graph_iri, graph_parameter)
-    click.echo(f"published {len(store)} triples to {endpoint}")
+    click.echo(f"published {len(store)} triples to {redact(endpoint)}")
 
 
 @main.command()
