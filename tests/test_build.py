@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 import mndkg.release
-from mndkg.atomic import staged_folder
+from mndkg.atomic import staged_folder, write_manifest
 from mndkg.errors import ValidationFailed
 from mndkg.export.rdf import RDF_FILES
 from mndkg.paths import ONTOLOGY_IRI
@@ -137,6 +137,7 @@ def test_shape_violation_found_in_the_background_writes_nothing(
     out = tmp_path / "dist"
     out.mkdir()
     (out / "previous.txt").write_text("the last good build")
+    write_manifest(out)  # a previous release, so the build may replace it
 
     @contextmanager
     def failing(_version: str):
@@ -145,7 +146,7 @@ def test_shape_violation_found_in_the_background_writes_nothing(
     monkeypatch.setattr(mndkg.release, "in_background", failing)
     with pytest.raises(ValidationFailed, match="does not conform; nothing was written"):
         mndkg.release.build(out)
-    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".mndkg-release", "previous.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
 
 

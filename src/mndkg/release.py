@@ -7,7 +7,9 @@ previous ``dist/`` stays whole (see ``atomic.staged_folder``).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,9 +19,11 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import Graph
 
-from mndkg.errors import ValidationFailed
+from mndkg.errors import InputError, ValidationFailed
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from mndkg.report import Row
 
 #: The release files besides the main graph: stem -> formats (file name pattern -> rdflib format).
@@ -98,31 +102,115 @@ def shape_verdict(version: str) -> str | None:
     return None if result.conforms else validation.as_text(result)
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when the build that started it ends, even by ``kill -9``.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``PR_SET_PDEATHSIG``);
+    everywhere a daemon thread also polls ``os.getppid()``, which changes when the
+    parent is gone (and covers a parent that died before the ``prctl``). Once the
+    worker is gone, the multiprocessing resource tracker, which waits for every
+    holder of its pipe to close it, ends too.
+    """
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mndkg-parent-watch", daemon=True).start()
+
+
+def verdict_worker(version: str, parent: int, channel: Connection) -> None:
+    """Run ``shape_verdict`` in the worker and send ``(ok, value)`` back to the build."""
+    die_with_parent(parent)
+    try:
+        answer: tuple[bool, object] = (True, shape_verdict(version))
+    except BaseException as err:  # every failure goes back to the build
+        answer = (False, f"{type(err).__name__}: {err}")
+    channel.send(answer)
+    channel.close()
+
+
 @contextmanager
 def in_background(version: str) -> Iterator[Callable[[], str | None]]:
     """Start ``shape_verdict`` in a second process; yield a function that waits for it.
 
     A fresh interpreter (spawn, never fork: pyoxigraph may hold threads) on a
     machine with two or more cores; on one core, or where no process can be
-    started, the verdict is computed in this process when asked for.
+    started, the verdict is computed in this process when asked for. The worker
+    never outlives the build: it is terminated when the block ends, however it
+    ends, and it dies by itself when the build is killed (``die_with_parent``).
     """
     if (os.cpu_count() or 1) < 2:
         yield lambda: shape_verdict(version)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
+    context = multiprocessing.get_context("spawn")
     try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        future = pool.submit(shape_verdict, version)
+        receiver, sender = context.Pipe(duplex=False)
+        worker = context.Process(
+            target=verdict_worker, args=(version, os.getpid(), sender), daemon=True
+        )
+        worker.start()
     except OSError:
         yield lambda: shape_verdict(version)
         return
+    sender.close()
+
+    def wait() -> str | None:
+        try:
+            ok, value = receiver.recv()
+        except EOFError:
+            msg = f"the SHACL worker ended without a verdict (exit code {worker.exitcode})"
+            raise RuntimeError(msg) from None
+        if not ok:
+            raise RuntimeError(f"the SHACL worker failed: {value}")
+        return value  # type: ignore[return-value]
+
     try:
-        yield future.result
+        with terminating():
+            yield wait
     finally:
-        future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        receiver.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(5)
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
+
+
+@contextmanager
+def terminating() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit`` for the block, so that cleanup runs as on Ctrl-C.
+
+    Only the main thread may set a handler; elsewhere the block runs as it is.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass
@@ -213,13 +301,17 @@ def build(out: Path, version: str | None = None) -> BuildResult:
             rows=rows,
             version=version,
         )
-        with staged_folder(out) as folder:
-            files = write(folder, built)
-            problems = verdict()  # before the new folder takes the old one's place
-            if problems is not None:
-                raise ValidationFailed(
-                    f"the graph does not conform; nothing was written\n{problems}"
-                )
+        try:
+            with staged_folder(out, release=True) as folder:
+                files = write(folder, built)
+                problems = verdict()  # before the new folder takes the old one's place
+                if problems is not None:
+                    raise ValidationFailed(
+                        f"the graph does not conform; nothing was written\n{problems}"
+                    )
+        except OSError as err:
+            # a full disk, a read-only folder: the staging folder is gone, the old release whole
+            raise InputError(f"cannot write {out}: {err.strerror or err}") from err
     prepared_store()  # so that the next `mndkg query` loads one prepared file
     return BuildResult(
         out=out,
