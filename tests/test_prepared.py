@@ -63,6 +63,8 @@ def test_fingerprint_follows_every_data_file(tmp_path: Path) -> None:
     before = prepared.fingerprint(files)
     assert prepared.fingerprint(files) == before
     os.utime(files[1], ns=(1, 1))
+    assert prepared.fingerprint(files) == before, "the key follows content, not times"
+    files[1].write_text("# emptY\n")
     assert prepared.fingerprint(files) != before
     files[0].write_text("# longer than before\n")
     assert prepared.fingerprint(files[:1]) != prepared.fingerprint(files)

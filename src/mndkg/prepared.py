@@ -12,11 +12,20 @@ The same holds for an OBO file given with ``--with``: reading ``hp.obo`` with
 pronto takes seconds, so its triples are kept as N-Triples beside the prepared
 store, and the next merge of the same file bulk-loads them in a fraction of that.
 
-Each file is a cache: derived, safe to delete, keyed by the size and modification
-time of every data file (and the pyoxigraph version), and written atomically. It
+Each file is a cache: derived, safe to delete, keyed by the contents of every
+data file (and the pyoxigraph version), and written atomically. Content, not size
+and modification time: an edit that keeps the size, with the time set back, must
+not serve the old facts (hashing the data files costs about a millisecond). It
 lives in ``$MNDKG_CACHE`` if set, else ``$XDG_CACHE_HOME/mndkg`` or
 ``~/.cache/mndkg``. When that folder cannot be written the query still runs, from
 the Turtle files.
+
+A prepared store is trusted only when it is whole: its second line carries the
+CRC-32 of everything after that line and the number of quads, and ``parse``
+checks both, so a truncated file (even at a line boundary), a changed IRI or an
+added line is discarded and prepared again. A CRC detects accidental damage (a
+full disk, a crash, a stray edit); it is not a MAC, and the cache folder is the
+user's own, as trusted as the user.
 
 This module is on the quick query path (``mndkg.launch``), so at import it loads
 only ``os``, ``zlib`` and pyoxigraph: paths are strings, and the key is a CRC
@@ -39,6 +48,8 @@ if TYPE_CHECKING:
 FORMAT = ox.RdfFormat.N_QUADS
 #: The first line of every prepared store; a file without it is not one.
 MARK = b"# mndkg prepared store: derived from the data files, safe to delete\n"
+#: The second line: ``# digest crc32=HEX quads=N``, the CRC of every byte after it.
+DIGEST = b"# digest "
 #: Each entry of the prefix map is one comment line: ``# prefix NAME<TAB>IRI``.
 PREFIX = b"# prefix "
 
@@ -53,13 +64,25 @@ def cache_dir() -> str:
 
 
 def fingerprint(files: Iterable[str | os.PathLike[str]]) -> str:
-    """Return a key that changes whenever a data file (or the store's version) changes."""
-    parts = [ox.__version__]
+    """Return a key that changes whenever a data file's content (or the store's version) does.
+
+    Each file's name, length and bytes go into a CRC-32 and an Adler-32 (64 bits
+    together): a touch alone keeps the key, any edit changes it.
+    """
+    crc = adler = 1
+    for part in _parts(files):
+        crc, adler = zlib.crc32(part, crc), zlib.adler32(part, adler)
+    return f"{crc:08x}{adler:08x}"
+
+
+def _parts(files: Iterable[str | os.PathLike[str]]) -> Iterable[bytes]:
+    """Yield what the key covers: the pyoxigraph version, then per file its name, length, bytes."""
+    yield ox.__version__.encode()
     for path in files:
-        stat = os.stat(path)
-        parts.append(f"{os.path.basename(os.fspath(path))}\0{stat.st_size}\0{stat.st_mtime_ns}")
-    data = "\n".join(parts).encode()
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+        with open(path, "rb") as stream:
+            data = stream.read()
+        yield f"\0{os.path.basename(os.fspath(path))}\0{len(data)}\0".encode()
+        yield data
 
 
 def prepared_path() -> str:
@@ -75,13 +98,30 @@ def load() -> tuple[ox.Store, dict[str, str]] | None:
             data = stream.read()
     except OSError:
         return None
-    return parse(data) if data.startswith(MARK) else None
+    return parse(data)
+
+
+def digest_line(body: bytes | memoryview, quads: int) -> bytes:
+    """Return the line that vouches for ``body``: its CRC-32 and the number of quads in it."""
+    return DIGEST + f"crc32={zlib.crc32(body):08x} quads={quads}\n".encode()
 
 
 def parse(data: bytes) -> tuple[ox.Store, dict[str, str]] | None:
-    """Read the prefix lines of a prepared file, then load its quads (``None`` if damaged)."""
-    prefixes: dict[str, str] = {}
+    """Check the digest line, read the prefix lines, load the quads (``None`` if damaged)."""
     start = len(MARK)
+    end = data.find(b"\n", start)
+    if not data.startswith(MARK) or not data.startswith(DIGEST, start) or end < 0:
+        return None
+    expected = data[start : end + 1]
+    start = end + 1
+    fields = dict(f.partition(b"=")[::2] for f in expected[len(DIGEST) :].split())
+    try:
+        quads = int(fields.get(b"quads", b"-1"))
+    except ValueError:
+        return None
+    if digest_line(memoryview(data)[start:], quads) != expected:
+        return None
+    prefixes: dict[str, str] = {}
     while data.startswith(PREFIX, start):
         end = data.find(b"\n", start)
         name, _, iri = data[start + len(PREFIX) : end].decode("utf-8").partition("\t")
@@ -93,6 +133,8 @@ def parse(data: bytes) -> tuple[ox.Store, dict[str, str]] | None:
         store.load(input=data[start:], format=FORMAT, lenient=True)
     except (OSError, SyntaxError, ValueError):
         return None
+    if len(store) != quads:
+        return None
     return store, prefixes
 
 
@@ -102,12 +144,13 @@ def keep(path: str, write: Callable[[str], object], stale: str) -> str | None:
     Returns the path, or ``None`` when the cache folder cannot be written: a cache
     that fails is not an error, since the caller already has what it computed.
     """
+    import contextlib
     import glob
 
     folder = os.path.dirname(path)
+    partial = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.partial")
     try:
         os.makedirs(folder, exist_ok=True)
-        partial = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.partial")
         write(partial)
         os.replace(partial, path)
         for old in glob.glob(os.path.join(glob.escape(folder), stale)):
@@ -115,6 +158,10 @@ def keep(path: str, write: Callable[[str], object], stale: str) -> str | None:
                 os.unlink(old)
     except OSError:
         return None
+    finally:
+        # a full disk fails ``write`` half-way: no partial file may stay (gone after a replace)
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
     return path
 
 
@@ -124,12 +171,12 @@ def save(store: ox.Store, prefixes: dict[str, str] | None = None) -> str | None:
         from mndkg.queries import default_prefixes
 
         prefixes = default_prefixes()
-    header = MARK + b"".join(PREFIX + f"{k}\t{v}\n".encode() for k, v in prefixes.items())
+    body = b"".join(PREFIX + f"{k}\t{v}\n".encode() for k, v in prefixes.items())
+    body += store.dump(format=FORMAT) or b""
 
     def write(out: str) -> None:
         with open(out, "wb") as stream:
-            stream.write(header)
-            store.dump(output=stream, format=FORMAT)
+            stream.write(MARK + digest_line(body, len(store)) + body)
 
     return keep(prepared_path(), write, "mndkg-*.nq")
 
