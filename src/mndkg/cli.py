@@ -525,20 +525,26 @@ def publish(
     show_default=True,
     help="The address to listen on (loopback unless you say otherwise).",
 )
-@click.option("--port", default=7878, show_default=True, type=int, help="The port.")
+@click.option(
+    "--port",
+    default=7878,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port (0: any free one).",
+)
 @click.option(
     "--timeout",
     default=10.0,
     show_default=True,
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     help="Seconds a query may run before it is stopped.",
 )
 @click.option(
     "--max-rows",
     default=10_000,
     show_default=True,
-    type=int,
-    help="Rows returned at most (a header says when a result was cut).",
+    type=click.IntRange(min=1),
+    help="Rows (or CONSTRUCT/DESCRIBE triples) returned at most; a header says when cut.",
 )
 @click.option(
     "--workers",
@@ -546,6 +552,22 @@ def publish(
     show_default=True,
     type=click.IntRange(min=1),
     help="Query worker processes (a slow query occupies one).",
+)
+@click.option(
+    "--max-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(min=0),
+    metavar="MB",
+    help="Address space per worker; a query that needs more ends it (0: no limit).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host header names NAME (repeatable; * for any). "
+    "Loopback names and --host are always allowed.",
 )
 @click.option("--cors", metavar="ORIGIN", help="Allow browsers from ORIGIN (off by default).")
 @with_option
@@ -555,10 +577,16 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    max_memory: int,
+    allow_hosts: tuple[str, ...],
     cors: str | None,
     extra: tuple[Path, ...],
 ) -> None:
     """Serve the graph read-only through the SPARQL 1.1 Protocol, with a small query page.
+
+    Request bodies over 1 MiB are refused (413), at most 64 requests are handled
+    at once, and a client silent for 10 s is disconnected. Requests naming
+    another Host are refused (421), and so are cross-site POSTs (403).
 
     \b
     Example:
@@ -571,8 +599,13 @@ def serve(
 
     for path in extra:
         check_readable(path)
-    run_server(
-        host,
-        port,
-        Settings(extra=extra, timeout=timeout, max_rows=max_rows, workers=workers, cors=cors),
+    settings = Settings(
+        extra=extra,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        cors=cors,
+        max_memory=max_memory,
+        allow_hosts=allow_hosts,
     )
+    run_server(host, port, settings)
