@@ -115,9 +115,10 @@ def mndkg(*args: str, home: Path | None = None, **env: str) -> subprocess.Comple
 
 
 def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    """Return the one error line; `fetch` may say what it downloads on the line before."""
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
+    lines = [x for x in done.stderr.strip().splitlines() if not x.startswith("mndkg: downloading")]
     assert len(lines) == 1 and lines[0].startswith("mndkg: error: "), done.stderr
     return lines[0]
 
@@ -182,3 +183,178 @@ def test_html_answer_to_query_endpoint_cli(fake: Fake) -> None:
     done = mndkg("query", "-e", "ASK {}", "--endpoint", base(fake) + "/sparql")
     line = one_error_line(done)
     assert "endpoint returned text/html, not SPARQL JSON results" in line
+
+
+# 22. fetch caches only a whole file in the expected form, from an http(s) URL.
+
+
+def serve_obo(body: bytes, *, length: int | None = None, content_type: str = "text/plain"):
+    """Return a route that sends ``body``; a larger ``length`` announces more than is sent."""
+
+    def route(handler: Handler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        if length is not None:
+            handler.send_header("Content-Length", str(length))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    return route
+
+
+def chunked_cut(handler: Handler) -> None:
+    """Send a chunked body and close the connection before the closing 0-chunk."""
+    handler.protocol_version = "HTTP/1.1"
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    piece = TINY_HP.encode()
+    handler.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    handler.wfile.write(b"400\r\n" + b"[Term]\nid: HP:0000002\n")
+    handler.wfile.flush()
+    handler.close_connection = True
+
+
+CUT_MID_LINE = TINY_HP.encode() + b"\n[Term]\nid: HP:0000707\nname: Abnormality of the ner"
+CUT_AFTER_HEADER = TINY_HP.encode() + b"\n[Term]\n"
+HTML = b"<!DOCTYPE html>\n<html><body><h1>Service unavailable</h1></body></html>\n"
+FETCH_CASES = {
+    "content-length-larger-than-sent": serve_obo(TINY_HP.encode(), length=10_000),
+    "chunked-cut-before-last-chunk": chunked_cut,
+    "no-length-cut-mid-line": serve_obo(CUT_MID_LINE),
+    "no-length-cut-after-stanza-header": serve_obo(CUT_AFTER_HEADER),
+    "html-content-type": serve_obo(HTML, content_type="text/html; charset=utf-8"),
+    "html-body-as-text-plain": serve_obo(HTML),
+    "not-obo-at-all": serve_obo(b"id,name\nHP:1,All\n"),
+    "empty": serve_obo(b"", length=0),
+}
+
+
+def cached_files(home: Path) -> list[Path]:
+    folder = home / "ontologies"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.mark.parametrize("case", sorted(FETCH_CASES))
+def test_fetch_caches_nothing_from_a_bad_download(fake: Fake, tmp_path: Path, case: str) -> None:
+    fake.routes["/hp.obo"] = FETCH_CASES[case]
+    done = mndkg("fetch", "hp", "--url", base(fake) + "/hp.obo", home=tmp_path)
+    line = one_error_line(done)
+    assert "cannot download hp" in line and "nothing was cached" in line
+    assert cached_files(tmp_path) == [], "neither the file nor a temporary one may remain"
+
+
+def test_fetch_says_why_a_download_was_refused(fake: Fake, tmp_path: Path) -> None:
+    from mndkg.link import cache
+
+    expected = {
+        "content-length-larger-than-sent": "closed after",
+        "chunked-cut-before-last-chunk": "cut short",
+        "no-length-cut-mid-line": "middle of a line",
+        "no-length-cut-after-stanza-header": "no id",
+        "html-content-type": "HTML page",
+        "html-body-as-text-plain": "HTML page",
+        "not-obo-at-all": "format-version",
+        "empty": "empty",
+    }
+    os.environ["MNDKG_HOME"] = str(tmp_path)
+    try:
+        for case, words in expected.items():
+            fake.routes["/hp.obo"] = FETCH_CASES[case]
+            with pytest.raises(InputError, match=words):
+                cache.fetch("hp", base(fake) + "/hp.obo", force=True)
+    finally:
+        del os.environ["MNDKG_HOME"]
+    assert cached_files(tmp_path) == []
+
+
+def test_fetch_keeps_the_old_copy_when_a_forced_download_fails(fake: Fake, tmp_path: Path) -> None:
+    fake.routes["/hp.obo"] = serve_obo(TINY_HP.encode())
+    assert mndkg("fetch", "hp", "--url", base(fake) + "/hp.obo", home=tmp_path).returncode == 0
+    fake.routes["/hp.obo"] = serve_obo(HTML, content_type="text/html")
+    done = mndkg("fetch", "hp", "--force", "--url", base(fake) + "/hp.obo", home=tmp_path)
+    one_error_line(done)
+    assert (tmp_path / "ontologies" / "hp.obo").read_text(encoding="utf-8") == TINY_HP
+    assert cached_files(tmp_path) == [tmp_path / "ontologies" / "hp.obo"]
+
+
+def test_fetch_accepts_a_whole_file_without_content_length(fake: Fake, tmp_path: Path) -> None:
+    fake.routes["/hp.obo"] = serve_obo(TINY_HP.encode())
+    done = mndkg("fetch", "hp", "--url", base(fake) + "/hp.obo", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "ontologies" / "hp.obo").read_text(encoding="utf-8") == TINY_HP
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "ftp://127.0.0.1/hp.obo", "data:,format-version: 1.2", "hp.obo"],
+)
+def test_fetch_refuses_file_and_other_non_http_urls(tmp_path: Path, url: str) -> None:
+    source = tmp_path / "hp.obo"
+    source.write_text(TINY_HP, encoding="utf-8")
+    url = url.replace("/etc/passwd", str(source))
+    done = mndkg("fetch", "hp", "--url", url, home=tmp_path / "home")
+    assert "only http:// and https:// URLs" in one_error_line(done)
+    assert "downloading" not in done.stderr
+    assert cached_files(tmp_path / "home") == []
+
+
+def test_fetch_refuses_a_redirect_to_a_file_url(fake: Fake, tmp_path: Path) -> None:
+    source = tmp_path / "hp.obo"
+    source.write_text(TINY_HP, encoding="utf-8")
+    fake.routes["/hp.obo"] = lambda h: h.reply(302, {"Location": source.as_uri()}, b"")
+    done = mndkg("fetch", "hp", "--url", base(fake) + "/hp.obo", home=tmp_path / "home")
+    one_error_line(done)
+    assert cached_files(tmp_path / "home") == []
+
+
+# 25. fetch says which URL it downloads before anything reaches the network.
+
+#: Runs mndkg with every name lookup and connection reported on stderr first.
+TRACED = """
+import socket, sys
+def traced(name, real):
+    def call(*args, **kwargs):
+        print(f"NETWORK {name} {args[0]!r}", file=sys.stderr, flush=True)
+        return real(*args, **kwargs)
+    return call
+socket.getaddrinfo = traced("getaddrinfo", socket.getaddrinfo)
+socket.gethostbyname = traced("gethostbyname", socket.gethostbyname)
+socket.create_connection = traced("create_connection", socket.create_connection)
+sys.argv = ["mndkg", *sys.argv[1:]]
+from mndkg.cli import main
+main()
+"""
+
+
+def traced(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", TRACED, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "MNDKG_HOME": str(home)},
+    )
+
+
+def test_fetch_announces_the_url_before_any_network_activity(fake: Fake, tmp_path: Path) -> None:
+    fake.routes["/hp.obo"] = serve_obo(TINY_HP.encode())
+    url = base(fake) + "/hp.obo"
+    done = traced("fetch", "hp", "--url", url, home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == f"mndkg: downloading hp from {url} (network)", lines
+    assert any(line.startswith("NETWORK") for line in lines[1:]), "the tracer must see the fetch"
+
+
+def test_fetch_of_a_cached_file_reaches_no_network(fake: Fake, tmp_path: Path) -> None:
+    fake.routes["/hp.obo"] = serve_obo(TINY_HP.encode())
+    url = base(fake) + "/hp.obo"
+    assert traced("fetch", "hp", "--url", url, home=tmp_path).returncode == 0
+    again = traced("fetch", "hp", "--url", url, home=tmp_path)
+    assert again.returncode == 0 and again.stderr == ""

@@ -427,9 +427,12 @@ def enrich_hpo(output: Path, hpo_folder: Path | None) -> None:
 def fetch(names: tuple[str, ...], url: str | None, force: bool, list_known: bool) -> None:
     """Download external ontologies (hp, mondo, uberon, cl, doid) into the local cache.
 
-    This is the one command that reaches the network, and only when asked. The
-    cache is $MNDKG_HOME/ontologies (pystow's convention; default
-    ~/.data/mndkg/ontologies). Afterwards `--with NAME` merges the cached file.
+    This is the one command that reaches the network, and only when asked; it
+    says on stderr which URL it downloads before it connects. Only http(s) URLs
+    are fetched, and a file enters the cache only whole and in the expected
+    format (never an HTML error page). The cache is $MNDKG_HOME/ontologies
+    (pystow's convention; default ~/.data/mndkg/ontologies). Afterwards
+    `--with NAME` merges the cached file.
 
     \b
     Examples:
@@ -455,7 +458,9 @@ def fetch(names: tuple[str, ...], url: str | None, force: bool, list_known: bool
     if url and len(names) > 1:
         raise InputError("--url goes with one ontology name only")
     for name in names:
-        path = cache.fetch(name, url, force=force)
+        path = cache.fetch(
+            name, url, force=force, announce=lambda m: click.echo(f"mndkg: {m}", err=True)
+        )
         click.echo(f"{name}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
