@@ -348,6 +348,8 @@ class Pool:
             result: Answer = worker.connection.recv()
         except (EOFError, OSError):
             how = how_it_ended(worker.process)
+            if how == "killed by SIGABRT" and self.settings.max_memory:
+                how += f", perhaps past its memory limit of {self.settings.max_memory} MB"
             self.retire(worker)
             return text_answer(
                 500,
