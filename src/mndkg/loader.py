@@ -4,11 +4,17 @@ Parsing goes through pyoxigraph's parsers, which report the line and column of
 a syntax error (rdflib's Turtle parser often does not) and never fetch anything
 from the network; the triples are then handed to an rdflib ``Graph`` for the
 code that walks triples in Python (pySHACL, networkx).
+
+An ill-typed literal (``"x"^^xsd:integer``) is refused with its file and line:
+rdflib would otherwise log a traceback for it at every turn and carry on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +27,7 @@ from mndkg.files import (  # noqa: F401 (re-exported: the loaders of both worlds
     XSD_STRING,
     check_readable,
     load_store,
+    locate,
     parse_quads,
     rdf_format,
     syntax_error,
@@ -43,15 +50,53 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, scope: str) -> Nod
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's complaints about literals (a logged traceback, a ``UserWarning``).
+
+    The loader checks every literal itself and reports a bad one as one line.
+    """
+    logger = logging.getLogger("rdflib.term")
+    disabled, logger.disabled = logger.disabled, True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.disabled = disabled
+
+
+def ill_typed(triple: tuple[Node, URIRef, Node], path: Path) -> InputError:
+    """Return the error for a triple whose literal does not fit its datatype, at its line."""
+    from mndkg.paths import compress
+
+    subject, predicate, literal = triple
+    assert isinstance(literal, Literal)
+    datatype = str(literal.datatype)
+    shown = compress(datatype) or f"<{datatype}>"
+    line, column = locate(path, str(literal))
+    return InputError(
+        f'ill-typed literal "{literal}" is not a valid {shown} '
+        f"(the object of {subject.n3()} {predicate.n3()})",
+        path,
+        line,
+        column,
+    )
+
+
 def add_file(graph: Graph, path: Path, scope: str) -> None:
     """Parse one file into ``graph`` (all of it, or nothing on a syntax error)."""
     try:
-        triples = [
-            (to_rdflib(q.subject, scope), URIRef(q.predicate.value), to_rdflib(q.object, scope))
-            for q in parse_quads(path)
-        ]
+        with quiet_rdflib():
+            triples = [
+                (to_rdflib(q.subject, scope), URIRef(q.predicate.value), to_rdflib(q.object, scope))
+                for q in parse_quads(path)
+            ]
     except TypeError as err:
         raise InputError(str(err), path) from err
+    for triple in triples:
+        if isinstance(triple[2], Literal) and triple[2].ill_typed:
+            raise ill_typed(triple, path)
     for triple in triples:
         graph.add(triple)  # type: ignore[arg-type]
 
