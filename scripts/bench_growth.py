@@ -119,7 +119,8 @@ store = ox.Store()
 for folder in ("ontology", "graph"):
     for f in sorted(Path(sys.argv[1], folder).glob("*.ttl")):
         store.load(path=str(f), format=ox.RdfFormat.TURTLE)
-len(list(store.query("SELECT ?s WHERE { ?s a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?d }")))
+closure = "SELECT ?s WHERE { ?s a ?c . ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?d }"
+len(list(store.query(closure)))
 store.dump(output=sys.argv[2], format=ox.RdfFormat.N_QUADS)
 """
 
