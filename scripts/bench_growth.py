@@ -175,10 +175,9 @@ def main() -> None:
             f"{platform.node()}: {platform.processor() or platform.machine()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, {dt.date.today()}"
         )
-        print(
-            "| extra genes | build | build peak | validate | validate peak | raw floor | build / raw |"
-        )
-        print("|---|---|---|---|---|---|---|")
+        columns = ("extra genes", "build", "build peak", "validate", "validate peak", "raw", "ratio")
+        print("| " + " | ".join(columns) + " |")
+        print("|---" * len(columns) + "|")
         for count in (int(n) for n in args.genes.split(",")):
             found = measure(count, args.runs, Path(tmp))
             (b, bm), (v, vm), (r, _) = found["build"], found["validate"], found["raw"]
