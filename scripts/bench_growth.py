@@ -175,7 +175,7 @@ def main() -> None:
             f"{platform.node()}: {platform.processor() or platform.machine()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, {dt.date.today()}"
         )
-        columns = ("extra genes", "build", "build peak", "validate", "validate peak", "raw", "ratio")
+        columns = ("genes", "build", "build peak", "validate", "validate peak", "raw", "ratio")
         print("| " + " | ".join(columns) + " |")
         print("|---" * len(columns) + "|")
         for count in (int(n) for n in args.genes.split(",")):
