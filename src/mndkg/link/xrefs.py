@@ -7,7 +7,6 @@ matches one of ours, unless the pair is listed as a reviewed difference.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from mndkg.derive import OBOINOWL
 from mndkg.link.names import same_concept
-from mndkg.link.releases import names_in_release, read_reference
+from mndkg.link.releases import names_in_release, read_reference, read_table, require
 from mndkg.paths import BASE, compress
 
 NAME_PROPERTIES = (
@@ -53,8 +52,7 @@ def read_reviewed(path: Path | None) -> set[tuple[str, str]]:
     """Read the reviewed name differences: entity local name, CURIE (and a reason)."""
     if path is None:
         return set()
-    with path.open(encoding="utf-8") as handle:
-        return {(r["entity"], r["curie"]) for r in csv.DictReader(handle, delimiter="\t")}
+    return {(r["entity"], r["curie"]) for _, r in read_table(path, ("entity", "curie"))}
 
 
 def verdict(
@@ -83,6 +81,7 @@ def check(
     graph: Graph, reference: Path | None = None, reviewed: Path | None = None
 ) -> list[XrefCheck]:
     """Check every mapping of ``graph`` against the offline releases (and a reference table)."""
+    require()
     table = read_reference(reference) if reference else {}
     accepted = read_reviewed(reviewed)
     return [verdict(graph, e, c, k, table, accepted) for e, c, k in mappings(graph)]
