@@ -455,3 +455,22 @@ def test_hpoa_with_wrong_columns_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="lacks the column") as caught:
         list(read_annotations(hpoa, {"OMIM:1"}))
     assert str(caught.value).startswith(f"{hpoa}:3: ")
+
+
+OWL = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:owl="http://www.w3.org/2002/07/owl#">
+  <owl:Ontology rdf:about="http://purl.obolibrary.org/obo/x.owl"/>
+</rdf:RDF>
+"""
+
+
+def test_fetch_check_refuses_owl_cut_short_and_accepts_whole(tmp_path: Path) -> None:
+    from mndkg.link.cache import Refused, check_format
+
+    whole, cut = tmp_path / "whole.owl", tmp_path / "cut.owl"
+    whole.write_bytes(OWL)
+    cut.write_bytes(OWL[: OWL.index(b"</rdf:RDF>")])
+    check_format(whole, "x.owl")
+    with pytest.raises(Refused, match="not well-formed"):
+        check_format(cut, "x.owl")

@@ -226,7 +226,10 @@ def check_owl(path: Path) -> None:
 
     from mndkg import xmlguard
 
-    xmlguard.check(path)
+    try:
+        xmlguard.check(path)  # external entities and entity bombs (it may parse, too)
+    except InputError as err:
+        raise Refused(f"not well-formed or unsafe XML at line {err.line}: {err.message}") from err
     parser = xml.parsers.expat.ParserCreate()
     try:
         with path.open("rb") as handle:
