@@ -173,6 +173,30 @@ def test_killed_build_leaves_no_orphan_and_the_next_build_cleans_up(
     assert mode(out / "mndkg.ttl") == 0o644
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_sigterm_during_build_cleans_up_and_ends_the_worker(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    code = "import sys, pathlib, mndkg.release; mndkg.release.build(pathlib.Path(sys.argv[1]))"
+    build = subprocess.Popen([sys.executable, "-c", code, str(out)], cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".dist.new-*")):
+            assert build.poll() is None, "the build ended before its staging folder appeared"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        helpers = children(build.pid)
+        build.terminate()
+        assert build.wait(30) == 128 + signal.SIGTERM
+    finally:
+        build.kill()
+        build.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if alive(pid)]
+    assert list(tmp_path.iterdir()) == [], "the staging folder and the lock are removed"
+
+
 def test_a_build_killed_between_the_renames_is_restored(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     retired = tmp_path / ".dist.old-99999"

@@ -239,15 +239,16 @@ def write(folder: Path, built: Built) -> list[Path]:
 
     graph = built.graph
     net = build_network(graph)  # one network for the HTML, KGX and GraphML exports
-    files = rdf.write_all(graph, folder, triples=built.asserted)
+    asserted, inferred = rdf.canonical_release(built.asserted, built.inferred)
+    files = rdf.write_all(graph, folder, canonical=asserted)
     files.append(write_html(graph, folder / "mndkg.html", net=net).path)
     variants = {
-        "mndkg-base": [t for t in built.asserted if rdf.is_own(t)],
-        "mndkg-full": built.asserted + built.inferred,
-        "mndkg-inferred": built.inferred,
+        "mndkg-base": [t for t in asserted if rdf.is_own(t)],
+        "mndkg-full": sorted(set(asserted).union(inferred), key=rdf.sort_key),
+        "mndkg-inferred": inferred,
     }
     for stem, formats in VARIANTS.items():
-        files += rdf.write_all(graph, folder, stem, formats, triples=variants[stem])
+        files += rdf.write_all(graph, folder, stem, formats, canonical=variants[stem])
     described = void.describe(built.store, built.version, [f.name for f in files])
     files.append(folder / "void.ttl")
     files[-1].write_text(described.serialize(format="turtle"), encoding="utf-8")
@@ -272,7 +273,9 @@ def build(out: Path, version: str | None = None) -> BuildResult:
     reasons, runs the checks and writes the files into a staging folder; the
     staging folder replaces ``out`` only once the shapes' verdict is in and clean.
     The RDF files are written by pyoxigraph, so no rdflib serializer runs except
-    JSON-LD's.
+    JSON-LD's. ``out`` must be absent, empty or a previous release (its
+    ``.mndkg-release`` manifest lists exactly what it holds), else ``InputError``;
+    a write that fails (a full disk) is an ``InputError`` too, with nothing written.
     """
     from mndkg.atomic import staged_folder
     from mndkg.derive import package_version
