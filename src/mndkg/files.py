@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from mndkg.errors import InputError
 from mndkg.paths import knowledge_files
+from mndkg.xmlguard import column, line_breaks
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: OBO files are read with pronto (see ``mndkg.obo``).
@@ -87,9 +88,11 @@ def find_in_file(path: Path, needle: bytes) -> tuple[int, int] | None:
             text = carry + chunk
             at = text.find(needle)
             if at >= 0:
-                return line + text.count(b"\n", 0, at), at - text.rfind(b"\n", 0, at)
+                return line + line_breaks(text, 0, at), column(text, at)
             cut = len(text) - keep
-            line += text.count(b"\n", 0, cut)
+            if text[cut - 1 : cut] == b"\r":
+                cut -= 1  # a CR LF cut in two would count as two line breaks
+            line += line_breaks(text, 0, cut)
             carry = text[cut:]
     return None
 
@@ -126,8 +129,8 @@ def long_token_line(path: Path) -> int | None:
                 if offset + first.start() - last > MAX_TOKEN:
                     return last_line
                 end = max(chunk.rfind(d) for d in (b'"', b"'", b"<", b">"))
-                last, last_line = offset + end, line + chunk.count(b"\n", 0, end)
-            line += chunk.count(b"\n")
+                last, last_line = offset + end, line + line_breaks(chunk, 0, end)
+            line += line_breaks(chunk)
             offset += len(chunk)
     return last_line if offset - last > MAX_TOKEN else None
 
@@ -142,9 +145,9 @@ def syntax_error(err: SyntaxError, path: Path) -> InputError:
     message = re.sub(r"\s*\([^()]*line \d+\)$", "", message)
     line, column = err.lineno, err.offset
     if line is None:
-        quoted = re.search(r"'([^']+)'|`([^`]+)`", str(err))
+        quoted = re.search(r"'([^']+)'|`([^`]+)`|^(\S+) is not a valid", message)
         if quoted:
-            line, column = locate(path, quoted.group(1) or quoted.group(2))
+            line, column = locate(path, next(g for g in quoted.groups() if g))
     return InputError(f"syntax error: {message}", path, line, column)
 
 

@@ -34,6 +34,8 @@ from mndkg.files import (  # noqa: F401 (re-exported: the loaders of both worlds
 )
 from mndkg.paths import context, knowledge_files
 
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, scope: str) -> Node:
     """Convert a pyoxigraph term to rdflib, scoping blank nodes per file so files never merge."""
@@ -66,18 +68,29 @@ def quiet_rdflib() -> Iterator[None]:
         logger.disabled = disabled
 
 
-def ill_typed(triple: tuple[Node, URIRef, Node], path: Path) -> InputError:
-    """Return the error for a triple whose literal does not fit its datatype, at its line."""
+def is_ill_typed(term: Node) -> bool:
+    """Tell whether an XML Schema literal's lexical form does not fit its datatype.
+
+    Only XML Schema datatypes: rdflib's checks of ``rdf:XMLLiteral`` and ``rdf:HTML``
+    reparse the markup and refuse well-formed values.
+    """
+    return (
+        isinstance(term, Literal) and str(term.datatype).startswith(XSD_NS) and bool(term.ill_typed)
+    )
+
+
+def ill_typed(quad: ox.Quad, path: Path) -> InputError:
+    """Return the error for a quad whose literal does not fit its datatype, at its line."""
     from mndkg.paths import compress
 
-    subject, predicate, literal = triple
-    assert isinstance(literal, Literal)
-    datatype = str(literal.datatype)
+    literal = quad.object
+    assert isinstance(literal, ox.Literal)
+    datatype = literal.datatype.value
     shown = compress(datatype) or f"<{datatype}>"
-    line, column = locate(path, str(literal))
+    line, column = locate(path, literal.value)
     return InputError(
-        f'ill-typed literal "{literal}" is not a valid {shown} '
-        f"(the object of {subject.n3()} {predicate.n3()})",
+        f'ill-typed literal "{literal.value}" is not a valid {shown} '
+        f"(the object of {quad.subject} {quad.predicate})",
         path,
         line,
         column,
@@ -86,17 +99,20 @@ def ill_typed(triple: tuple[Node, URIRef, Node], path: Path) -> InputError:
 
 def add_file(graph: Graph, path: Path, scope: str) -> None:
     """Parse one file into ``graph`` (all of it, or nothing on a syntax error)."""
+    triples = []
     try:
         with quiet_rdflib():
-            triples = [
-                (to_rdflib(q.subject, scope), URIRef(q.predicate.value), to_rdflib(q.object, scope))
-                for q in parse_quads(path)
-            ]
+            for quad in parse_quads(path):
+                triple = (
+                    to_rdflib(quad.subject, scope),
+                    URIRef(quad.predicate.value),
+                    to_rdflib(quad.object, scope),
+                )
+                if is_ill_typed(triple[2]):
+                    raise ill_typed(quad, path)
+                triples.append(triple)
     except TypeError as err:
         raise InputError(str(err), path) from err
-    for triple in triples:
-        if isinstance(triple[2], Literal) and triple[2].ill_typed:
-            raise ill_typed(triple, path)
     for triple in triples:
         graph.add(triple)  # type: ignore[arg-type]
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mndkg.errors import InputError
+from mndkg.xmlguard import column, line_breaks
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -93,15 +94,14 @@ def check_text(path: Path) -> None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as err:
                 data = pending + chunk
-                line += data.count(b"\n", 0, err.start)
-                column = err.start - data.rfind(b"\n", 0, err.start)
+                line += line_breaks(data, 0, err.start)
                 raise InputError(
                     f"not UTF-8 (byte 0x{data[err.start]:02x}); OBO files are read as UTF-8",
                     path,
                     line,
-                    column,
+                    column(data, err.start),
                 ) from None
-            line += chunk.count(b"\n")
+            line += line_breaks(chunk)
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)

@@ -44,6 +44,21 @@ MAX_NAME = 4096
 WIDE_STARTS = (b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")
 
 
+def line_breaks(data: bytes, start: int = 0, end: int | None = None) -> int:
+    """Count the line breaks in ``data[start:end]``: LF, CR LF and a lone CR, as XML has them."""
+    stop = len(data) if end is None else end
+    return (
+        data.count(b"\n", start, stop)
+        + data.count(b"\r", start, stop)
+        - data.count(b"\r\n", start, stop)
+    )
+
+
+def column(data: bytes, at: int) -> int:
+    """Return the 1-based column of byte ``at`` in ``data`` (counted from the last line break)."""
+    return at - max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at))
+
+
 def sizes(entities: dict[str, str], path: Path, lines: dict[str, int]) -> dict[str, int]:
     """Return the expanded length of every entity, refusing cycles and bombs."""
     known: dict[str, int] = {}
@@ -146,6 +161,9 @@ class Guard:
             at = self.parser.ErrorByteIndex - offset
             if b"<!DOCTYPE" in data[max(0, at - 3) : at + 9]:
                 reason = "a DOCTYPE is only allowed before the root element"
+            if "amplification" in reason:  # expat's own guard, in the chunk of the DOCTYPE
+                reason = "the XML entities of this file expand too much (an entity bomb?)"
+                raise InputError(reason, self.path, err.lineno, err.offset + 1) from None
             raise InputError(
                 f"syntax error: {reason}", self.path, err.lineno, err.offset + 1
             ) from None
@@ -170,13 +188,12 @@ class Guard:
         for match in RAW_REFERENCE.finditer(text, start):
             total += self.lengths.get(match.group(1).decode("utf-8", "replace"), 0)
             if total > self.limit:
-                before = text.rfind(b"\n", 0, match.start())
                 raise InputError(
                     f"the XML entities of this file expand to more than {self.limit:,} "
                     "characters (an entity bomb?)",
                     self.path,
-                    line + text.count(b"\n", 0, match.start()),
-                    match.start() - before,
+                    line + line_breaks(text, 0, match.start()),
+                    column(text, match.start()),
                 )
 
     def run(self) -> None:
@@ -194,9 +211,11 @@ class Guard:
                 cut = text.rfind(b"&")
                 if cut < 0 or b";" in text[cut:] or len(text) - cut > MAX_NAME:
                     cut = len(text)
+                if text[cut - 1 : cut] == b"\r":
+                    cut -= 1  # a CR LF cut in two would count as two line breaks
                 carry, text = text[cut:], text[:cut]
                 self.count(text, offset - len(carry) - len(text), line)
-                line += text.count(b"\n")
+                line += line_breaks(text)
         self.feed(b"", offset, final=True)
 
 
