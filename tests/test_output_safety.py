@@ -356,6 +356,18 @@ def test_full_disk_on_dash_o_is_one_line(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("args", [("html",), ("query", QUERY)], ids=["html", "query"])
+def test_every_command_that_writes_a_file_fails_in_one_line(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    # /proc takes no new files, even from root: the write itself fails, after the work.
+    done = run_cli(*args, "-o", "/proc/version", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("mndkg: error: cannot write /proc/version: "), done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
 # --- 6: a damaged prepared store was trusted --------------------------------------------------
 
 

@@ -303,9 +303,18 @@ def write_text(path: Path, text: str) -> None:
     A regular file keeps its mode (and, where allowed, its owner); a new file gets
     0666 less the umask. Hard links to the old file are broken (see the module).
     Anything that is not a regular file is written through (``write_through``).
+    A failed write (full disk, no permission, a folder that cannot be made) is an
+    ``InputError`` naming the path, for every command that writes a file, with
+    nothing half-written.
     """
-    data = text.encode("utf-8")
-    path = Path(path)
+    try:
+        replace_text(Path(path), text.encode("utf-8"))
+    except OSError as err:
+        raise InputError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+def replace_text(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as ``write_text`` does, letting an ``OSError`` through."""
     try:
         old: os.stat_result | None = path.stat()
     except FileNotFoundError:

@@ -96,10 +96,7 @@ def emit(text: str, output: Path | None) -> None:
         return
     from mndkg.atomic import write_text
 
-    try:
-        write_text(output, text)
-    except OSError as err:
-        raise InputError(f"cannot write {output}: {err.strerror or err}") from err
+    write_text(output, text)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
