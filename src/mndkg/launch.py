@@ -11,8 +11,8 @@ The quick path takes one shape of command line, ``mndkg query NAME`` with at
 most one ``-f/--format FORMAT``, where NAME is a shipped query. Everything else
 goes to the click command line (``mndkg.cli``), which does the whole work and
 reports any error: another option, a file, ``-e``, ``--with``, ``--help``, a name
-that is not shipped, a query that might name SERVICE, LOAD or FROM, a store not
-yet prepared, or any failure. So the quick path never prints an error, and it
+that is not shipped, a query that might name SERVICE, LOAD or FROM or nest too
+deeply, a store not yet prepared, or any failure. So the quick path never prints an error, and it
 prints nothing until it has the whole answer. What it runs is the same code as
 the click command (``prepared.load``, ``results.solve`` and the writers); the
 tests hold the two paths to the same bytes on every shipped query and format.
@@ -30,8 +30,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-#: The keywords that ``mndkg.queries.guard`` refuses (a test keeps the two equal).
+#: The keywords that ``mndkg.queries.guard`` refuses (it imports them from here).
 FORBIDDEN = ("SERVICE", "LOAD", "FROM")
+#: The deepest nesting of ``{``, ``(`` and ``[`` that ``mndkg.queries.guard`` lets through:
+#: pyoxigraph's parser recurses on each level, and a few thousand overflow its stack.
+MAX_NESTING = 256
+#: Upper-cases ASCII letters, and the two other letters that ``str.upper`` turns into
+#: one in a keyword (dotless i, long s), keeping every offset where it was.
+FOLD = {**{c: c - 32 for c in range(ord("a"), ord("z") + 1)}, 0x131: "I", 0x17F: "S"}
 
 
 def main() -> None:
@@ -63,9 +69,12 @@ def quick(args: Sequence[str]) -> str | None:
     path = layout.shipped_query(name)
     if path is None:
         return None
-    with open(path, encoding="utf-8") as stream:
-        text = stream.read()
-    if may_reach_out(text):
+    try:
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+    except (OSError, ValueError):
+        return None  # not readable, or not UTF-8: the full path names the file and byte
+    if may_reach_out(text) or may_nest_too_deeply(text):
         return None  # the full path's guard decides, and explains
     loaded = prepared.load()
     if loaded is None:
@@ -109,25 +118,62 @@ def parse(args: Sequence[str]) -> tuple[str, str] | None:
 def may_reach_out(text: str) -> bool:
     """Return whether ``text`` might use SERVICE, LOAD or FROM, by a check stricter than the guard.
 
-    ``mndkg.queries.guard`` blanks out strings, IRIs and comments with regular
-    expressions (``re`` costs 7 ms to import). Here only the comment header that
-    opens a query file is skipped, and a keyword counts wherever it stands alone:
-    so whatever the guard refuses is refused here too (a property test checks
-    it), and a query that is merely suspicious goes to the guard to be judged.
+    ``mndkg.queries.guard`` reads strings, IRIs and comments as the SPARQL grammar
+    does, with regular expressions (``re`` costs 7 ms to import). Here only the
+    comment lines that open a query file are skipped (each ends at CR or LF, as in
+    SPARQL), and a keyword counts wherever it stands, in a string or a comment
+    too, unless it ends a longer name (``keyword_in_name``, which the guard shares).
+    A ``\\u`` escape may spell a keyword, so it is suspicious too. Whatever the
+    guard refuses is refused here (a property test checks it), and a query that is
+    merely suspicious goes to the guard to be judged.
     """
-    lines = text.upper().splitlines()
-    while lines and lines[0].lstrip().startswith("#"):
-        lines.pop(0)
-    for line in lines:
-        for keyword in FORBIDDEN:
-            start = line.find(keyword)
-            while start >= 0:
-                end = start + len(keyword)
-                before = line[start - 1] if start else " "
-                after = line[end] if end < len(line) else " "
-                if not (before.isalnum() or before in "_:?$") and not (
-                    after.isalnum() or after in "_:"
-                ):
-                    return True
-                start = line.find(keyword, start + 1)
+    if "\\u" in text or "\\U" in text:
+        return True
+    start = after_header(text)
+    folded = text.translate(FOLD)
+    for keyword in FORBIDDEN:
+        at = folded.find(keyword, start)
+        while at >= 0:
+            if not keyword_in_name(text, at):
+                return True
+            at = folded.find(keyword, at + 1)
     return False
+
+
+def may_nest_too_deeply(text: str) -> bool:
+    """Return whether ``text`` might nest deeper than ``MAX_NESTING``, counting every opener.
+
+    No level can be deeper than the number of brackets that open one, wherever
+    they stand, so a shipped query (a few levels) passes and the guard judges the rest.
+    """
+    return sum(text.count(opener) for opener in "{([") > MAX_NESTING
+
+
+def after_header(text: str) -> int:
+    """Return where the comment lines that open ``text`` end: SPARQL ends a comment at CR or LF."""
+    at = 0
+    while text.startswith("#", at):
+        ends = [end for end in (text.find("\r", at), text.find("\n", at)) if end >= 0]
+        if not ends:
+            return len(text)
+        at = min(ends)
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+    return at
+
+
+def keyword_in_name(text: str, start: int) -> bool:
+    """Return whether the keyword at ``start`` is the tail of a longer name, hence no keyword.
+
+    Engines match keywords without looking at what precedes them, so ``1SERVICE``
+    and ``trueSERVICE`` are a number or a boolean followed by SERVICE. Only two
+    kinds of name surely swallow it: a prefixed name (``owl:someValuesFrom``,
+    where the local part does not start with ``-``) and a variable (``?from``).
+    """
+    at = start
+    while at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_-\u00b7:"):
+        at -= 1
+    run = text[at:start]
+    if ":" in run:
+        return not run.partition(":")[2].startswith("-")
+    return at > 0 and text[at - 1] in "?$" and "-" not in run
