@@ -21,17 +21,18 @@ from typing import Any
 import networkx as nx
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDFS
 
 from mndkg.export import graphml, kgx, sssom
 from mndkg.network import build_network
-from mndkg.paths import BASE, converter
+from mndkg.paths import BASE, ONTOLOGY_IRI, converter
 from mndkg.release import assemble
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = Path(os.environ.get("MNDKG_TOOLS_VENV", ROOT / ".venv-tools"))
 PYTHON = TOOLS / "bin" / "python"
 KGX_OFFLINE = Path(__file__).parent / "tools" / "kgx_offline.py"
+DATA = Path(__file__).parent / "data"
 TSV = ("nodes.tsv", "edges.tsv")
 
 BIOLINK_TERMS = """
@@ -112,6 +113,45 @@ def test_sssom_is_valid(exports: Path) -> None:
         check=False,
     )
     assert done.returncode == 0 and "error" not in done.stderr.lower(), done.stderr[-2000:]
+
+
+def test_sssom_merges_with_mondos_sets_into_one_prefix_per_namespace(
+    exports: Path, tmp_path: Path
+) -> None:
+    # tests/data/sssom/ holds MONDO's own Orphanet and MeSH sets, cut to the rows that overlap
+    # ours (scripts/make_sssom_fixture.py). ORPHA: and MESH: (under id.nlm.nih.gov) failed
+    # PrefixMapCompleteness after the merge ("Missing prefix: Orphanet").
+    sssom_cli = str(tools().parent / "sssom")
+    merged = tmp_path / "merged.sssom.tsv"
+    mondo = sorted((DATA / "sssom").glob("mondo_exactmatch_*.sssom.tsv"))
+    inputs = [str(exports / "mndkg.sssom.tsv"), *map(str, mondo)]
+    done = subprocess.run(
+        [sssom_cli, "merge", *inputs, "-o", str(merged)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    for check in ("PrefixMapCompleteness", "JsonSchema", "StrictCurieFormat"):
+        done = subprocess.run(
+            [sssom_cli, "validate", "-V", check, str(merged)], capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{check}: {done.stderr[-2000:]}"
+    curie_map = [
+        ln.split(":", 1)[0].strip("# ")
+        for ln in merged.read_text().splitlines()
+        if ln.startswith("#   ")
+    ]
+    namespaces = [
+        ln.split(": ", 1)[1] for ln in merged.read_text().splitlines() if ln.startswith("#   ")
+    ]
+    assert len(namespaces) == len(set(namespaces)), "a namespace under two prefixes"
+    assert "Orphanet" in curie_map and "ORPHA" not in curie_map and "MESH" not in curie_map
+
+
+def test_sssom_mapping_date_is_the_curated_date_not_today(exports: Path) -> None:
+    header = (exports / "mndkg.sssom.tsv").read_text().splitlines()
+    dates = [ln.split(": ", 1)[1] for ln in header if ln.startswith("#mapping_date:")]
+    graph = assemble()
+    modified = graph.value(URIRef(ONTOLOGY_IRI), DCTERMS.modified)
+    assert modified is not None and dates == [str(modified)]
 
 
 def test_sssom_rows_have_the_required_fields(exports: Path) -> None:
