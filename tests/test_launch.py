@@ -128,6 +128,10 @@ def test_every_shipped_query_passes_the_quick_check() -> None:
         'SELECT * WHERE { ?s ?p """x\n# not a comment""" SERVICE <x> {} }',
         "# title: t\nSELECT *\n# service\nWHERE {}",
         "SELECT * WHERE { ?s ?p ?o } #\nLOAD <x>",
+        "# title: t\rSERVICE <x> {}\n",
+        "# title: t\r\nSELECT * FROM NAMED <g> {}",
+        "SELECT * WHERE { ?s ?p 1SERVICE <x> {} }",
+        "SELECT * WHERE { SERVI\\u0043E <x> {} }",
     ],
 )
 def test_suspicious_queries_are_left_to_the_guard(text: str) -> None:
@@ -139,6 +143,8 @@ TOKENS = st.sampled_from(
         "SERVICE", "service", "Load", "FROM", "from", "someValuesFrom", "?from", "ex:from",
         "from:", "$load", "_from", "x", " ", "\n", "#", "# title: t\n", '"', "'", '"""',
         "'''", "<", ">", "\\", "{", "}", ":", "?", "$", "_", ".", "é", "1",
+        "\r", "\r\n", "# c\r", "#\r\n", "(", ")", "[", "true", "-", "ex:", "\u017f", "\u0131",
+        "\\u0043", "SILENT", "NAMED", "ASK",
     ]
 )  # fmt: skip
 
@@ -148,8 +154,30 @@ TOKENS = st.sampled_from(
 def test_the_quick_check_is_never_laxer_than_the_guard(text: str) -> None:
     try:
         guard(text)
-    except InputError:
-        assert launch.may_reach_out(text), text
+    except InputError as err:
+        if "nests too deeply" in str(err):
+            assert launch.may_nest_too_deeply(text), text
+        else:
+            assert launch.may_reach_out(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["{", "(", "[", "}", ")", "]", '"', "#", "\n", "\r", "<", ">"]),
+                min_size=200, max_size=400).map("".join))  # fmt: skip
+def test_the_quick_nesting_check_is_never_laxer_than_the_guard(text: str) -> None:
+    try:
+        guard(text)
+    except InputError as err:
+        assert "nests too deeply" in str(err)
+        assert launch.may_nest_too_deeply(text), text
+
+
+def test_the_nesting_bound_is_the_guards() -> None:
+    from mndkg.queries import MAX_NESTING
+
+    assert launch.MAX_NESTING == MAX_NESTING == 256
+    assert launch.may_nest_too_deeply("{" * 257)
+    assert not launch.may_nest_too_deeply("{" * 256)
 
 
 def run_launcher(code: str) -> subprocess.CompletedProcess[str]:
