@@ -1,5 +1,9 @@
 """SHACL validation of the knowledge graph, as a report a curator can act on.
 
+By default the shapes are compiled to SPARQL and answered by pyoxigraph, all
+focus nodes at once (``mndkg.shacl_sparql``); pySHACL, described below, is the
+reference engine and the fallback for shapes the compiler does not translate.
+
 pySHACL runs without its own inference (its RDFS mode costs about twenty times
 more and the shapes walk ``rdfs:subClassOf`` paths themselves). The shapes use
 SPARQL-based targets (SHACL Advanced Features) to reach entities, which are
@@ -12,6 +16,7 @@ and written as text (grouped by severity), JSON or Turtle.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -108,18 +113,48 @@ def resolve_targets(shapes: Graph, store: ox.Store) -> Graph:
     return resolved
 
 
-def validate(data: Graph, shapes: Graph | None = None, store: ox.Store | None = None) -> Report:
+ENGINES = ("auto", "sparql", "pyshacl")
+
+
+def validate(
+    data: Graph,
+    shapes: Graph | None = None,
+    store: ox.Store | None = None,
+    engine: str = "auto",
+) -> Report:
     """Validate ``data`` against the shapes and return a structured report.
 
     ``store`` is ``data`` already copied into pyoxigraph (the build has one at hand);
-    without it a copy is made here, for the SPARQL targets.
+    without it a copy is made here. The shapes are compiled to SPARQL and answered
+    by pyoxigraph (``mndkg.shacl_sparql``), set-at-a-time, so validation stays fast as
+    the graph grows; pySHACL is the reference engine (``engine="pyshacl"``) and the
+    fallback when a shape uses SHACL the compiler does not translate (``"auto"``;
+    ``"sparql"`` raises ``shacl_sparql.Unsupported`` instead).
     """
-    import pyshacl
-
     from mndkg.store import store_from_graph
 
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}: one of {', '.join(ENGINES)}")
     shapes_graph = shapes if shapes is not None else load_shapes()
     store = store if store is not None else store_from_graph(data)
+    if engine != "pyshacl":
+        from mndkg import shacl_sparql
+
+        try:
+            program = shacl_sparql.compile_shapes(shapes_graph)
+        except shacl_sparql.Unsupported as err:
+            if engine == "sparql":
+                raise
+            logging.getLogger(__name__).warning("validating with pySHACL: %s", err)
+        else:
+            return shacl_sparql.validate(data, shapes_graph, store, program)
+    return validate_with_pyshacl(data, shapes_graph, store)
+
+
+def validate_with_pyshacl(data: Graph, shapes_graph: Graph, store: ox.Store) -> Report:
+    """Validate ``data`` with pySHACL, its SPARQL targets answered by pyoxigraph first."""
+    import pyshacl
+
     resolved = resolve_targets(shapes_graph, store)
     # Advanced mode makes pySHACL copy the data graph first (for rules); it is only
     # needed when a rule or a target of another kind is left after resolution.
@@ -241,7 +276,7 @@ def as_json(report: Report) -> str:
 
 
 def as_turtle(report: Report) -> str:
-    """Return pySHACL's own W3C SHACL results graph as Turtle."""
+    """Return the W3C SHACL results graph (pySHACL's own, or the SPARQL engine's) as Turtle."""
     graph = report.results_graph if report.results_graph is not None else Graph()
     return graph.serialize(format="turtle")
 
