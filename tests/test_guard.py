@@ -27,7 +27,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 import mndkg
 from mndkg import launch
 from mndkg.errors import InputError
-from mndkg.queries import MAX_NESTING, guard, position, with_prefixes
+from mndkg.queries import MAX_NESTING, MAX_OPERATORS, guard, position, with_prefixes
 
 
 class Canary:
@@ -309,6 +309,28 @@ def test_nesting_that_crashed_pyoxigraph_is_one_error_line(text: str, tmp_path: 
     assert re.fullmatch(
         r"mndkg: error: -e:1:\d+: query nests too deeply \(more than 256 levels\)", line
     ), line
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ASK { FILTER(" + "1+" * 8000 + "1) }", "ASK { FILTER(" + "!" * 12000 + "true) }"],
+    ids=["plus-chain", "not-chain"],
+)
+def test_operator_chains_that_crashed_pyoxigraph_are_one_error_line(
+    text: str, tmp_path: Path
+) -> None:
+    line = one_error_line(run_cli("query", "-e", text, cwd=tmp_path))
+    assert re.fullmatch(
+        r"mndkg: error: -e:1:\d+: query has more than 4,000 operators \(too long a chain\)", line
+    ), line
+
+
+def test_operators_in_strings_and_iris_do_not_count() -> None:
+    many = "+" * (MAX_OPERATORS + 1)
+    guard(f'ASK {{ ?s <http://x/{many}> "{many}" }} # {many}')
+    guard("ASK { FILTER(" + "1+" * (MAX_OPERATORS - 1) + "1) }")
+    with pytest.raises(InputError, match="operators"):
+        guard("ASK { FILTER(" + "1+" * (MAX_OPERATORS + 1) + "1) }")
 
 
 def test_nesting_up_to_the_bound_passes_and_one_more_is_refused() -> None:

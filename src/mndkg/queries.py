@@ -143,14 +143,32 @@ def guard(text: str, source: str = "query") -> None:
 
     Refused are text that is not Unicode (pyoxigraph would raise a bare
     ``UnicodeEncodeError``); SERVICE, LOAD and FROM, which reach the network or
-    other graphs; and nesting deeper than ``MAX_NESTING``, which overflows
-    pyoxigraph's stack (SIGSEGV, no message). The text is read as written and,
+    other graphs; and nesting deeper than ``MAX_NESTING`` or more than
+    ``MAX_OPERATORS`` operators, which overflow pyoxigraph's stack (SIGSEGV, no
+    message). The text is read as written and,
     because the SPARQL spec and rdflib expand ``\\u`` escapes before parsing, as
     expanded too.
     """
     require_unicode(text, source)
     for view in views(text):
         inspect(view, source)
+        count_operators(view, source)
+
+
+#: How many operators a query may hold. pyoxigraph's parser recurses once per operator of
+#: a chain and overflows its stack (SIGSEGV) near 7,000 (``1+1+...``) or 10,000 (``!!...``);
+#: a hand-written query holds tens. Counted outside strings, IRIs and comments.
+MAX_OPERATORS = 4_000
+OPERATOR = re.compile(r"[-!+*/=&|^<>]")
+
+
+def count_operators(text: str, source: str) -> None:
+    """Refuse a query with more operators than ``MAX_OPERATORS``: the parser would crash."""
+    for number, found in enumerate(OPERATOR.finditer(blank(text)), start=1):
+        if number > MAX_OPERATORS:
+            line, column = position(text, found.start())
+            message = f"query has more than {MAX_OPERATORS:,} operators (too long a chain)"
+            raise InputError(message, source, line, column)
 
 
 def require_unicode(text: str, source: str) -> None:
