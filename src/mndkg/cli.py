@@ -145,7 +145,15 @@ def build(out: Path) -> None:
 @click.argument("extra", nargs=-1, type=EXTRA_FILES, callback=resolve_extra)
 @format_option("text", "json", "turtle")
 @output_option
-def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "sparql", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="sparql: the shapes compiled to SPARQL; pyshacl: the reference; auto: sparql, "
+    "or pyshacl for shapes the compiler does not translate.",
+)
+def validate(extra: tuple[Path, ...], fmt: str, output: Path | None, engine: str) -> None:
     """Validate the graph (merged with EXTRA RDF files) against the SHACL shapes.
 
     Exits 0 when it conforms, 1 on violations, 2 on bad input.
@@ -158,7 +166,7 @@ def validate(extra: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     from mndkg.validation import REPORT_WRITERS
     from mndkg.validation import validate as run_validate
 
-    report = run_validate(assemble(extra))
+    report = run_validate(assemble(extra), engine=engine)
     emit(REPORT_WRITERS[fmt](report), output)
     sys.exit(0 if report.conforms else 1)
 
