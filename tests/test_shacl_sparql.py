@@ -190,7 +190,7 @@ def shipped_shapes() -> Graph:
     return load_shapes()
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=12))
 def test_same_findings_as_pyshacl_on_mutated_graph(picks: list[int]) -> None:
     """Dropping checked triples (labels, parents, sources...) breaks the shapes alike."""
