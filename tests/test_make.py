@@ -48,7 +48,7 @@ def test_make_run_builds_from_the_curated_files_not_a_stale_installed_copy(tmp_p
     venv = repo / ".venv"
     venv_seeing_this_one(venv)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONPATH"},  # the copy's own code
         "MNDKG_CACHE": str(tmp_path / "cache"),
         # pip in the outer venv installs into the inner one; hatchling comes from the outer.
         "PIP_NO_BUILD_ISOLATION": "0",
