@@ -41,10 +41,14 @@ def test_cq01_kinds_of_mnd_include_the_seven_and_the_subtypes(store: ox.Store) -
     assert {f"spinal muscular atrophy type {n}" for n in range(5)} <= kinds
     assert "frontotemporal dementia" not in kinds
     assert "poliomyelitis" not in kinds
+    # OMIM and MONDO call ALS25 a susceptibility (reduced penetrance), not a type of ALS.
+    assert "amyotrophic lateral sclerosis, susceptibility to, 25" not in kinds
+    assert "frontotemporal dementia and/or amyotrophic lateral sclerosis" in kinds
 
 
 def test_cq02_both_neuron_types(store: ox.Store) -> None:
-    assert column(store, "cq02-upper-and-lower") == {ALS}
+    """PBP shows upper as well as lower motor neuron bulbar signs and nearly always becomes ALS."""
+    assert column(store, "cq02-upper-and-lower") == {ALS, PBP}
 
 
 def test_cq03_upper_only(store: ox.Store) -> None:
@@ -52,7 +56,8 @@ def test_cq03_upper_only(store: ox.Store) -> None:
 
 
 def test_cq04_lower_only(store: ox.Store) -> None:
-    assert column(store, "cq04-lower-only") == {PBP, PMA, SMA, KENNEDY, PPS}
+    """Only lower motor neurons among the motor neurons (Kennedy's also affects sensory neurons)."""
+    assert column(store, "cq04-lower-only") == {PMA, SMA, KENNEDY, PPS}
 
 
 def test_cq05_genes(store: ox.Store) -> None:
@@ -63,8 +68,9 @@ def test_cq05_genes(store: ox.Store) -> None:
     assert {
         ("amyotrophic lateral sclerosis type 12", "OPTN"),
         ("frontotemporal dementia and/or amyotrophic lateral sclerosis 6", "VCP"),
-        ("amyotrophic lateral sclerosis type 25", "KIF5A"),
+        (ALS, "KIF5A"),
     } <= {(disease, gene) for disease, gene in found}
+    assert "amyotrophic lateral sclerosis, susceptibility to, 25" not in {d for d, _ in found}
 
 
 def test_cq05_kif5a_is_linked_but_not_called_causative(store: ox.Store) -> None:
@@ -128,7 +134,10 @@ def test_cq12_risk_factors(store: ox.Store) -> None:
         "family history of motor neuron disease",
         "family history of frontotemporal dementia",
     }
-    assert expected <= column(store, "cq12-risk-factors")
+    found = column(store, "cq12-risk-factors")
+    assert expected <= found
+    # Proposed exposures are hypotheses (mnd:hasHypothesisedRiskFactor), not risk factors.
+    assert not {"viral infection", "toxic exposure", "environmental exposure"} & found
 
 
 def test_cq13_dysphagia(store: ox.Store) -> None:
@@ -157,7 +166,6 @@ def test_cq16_inheritance(store: ox.Store) -> None:
     assert {
         "amyotrophic lateral sclerosis type 12",
         "frontotemporal dementia and/or amyotrophic lateral sclerosis 6",
-        "amyotrophic lateral sclerosis type 25",
     } <= dominant
     assert ("amyotrophic lateral sclerosis type 12", "autosomal recessive inheritance") in found
 
@@ -191,6 +199,7 @@ def test_cq19_ftd(store: ox.Store) -> None:
     related = column(store, "cq19-ftd-related")
     assert ALS in related
     assert "frontotemporal dementia and/or amyotrophic lateral sclerosis 6" in related
+    assert "frontotemporal dementia with motor neuron disease" in related
     assert SMA not in related
 
 

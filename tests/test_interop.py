@@ -164,8 +164,16 @@ def test_sssom_rows_have_the_required_fields(exports: Path) -> None:
     assert len(rows) > 250
     for row in rows:
         assert row["mapping_justification"] == "semapv:ManualMappingCuration"
-        assert row["predicate_id"] in {"skos:exactMatch", "skos:closeMatch"}
+        assert row["predicate_id"] in {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch"}
         assert 0 < float(row["confidence"]) <= 1 and row["author_label"]
+    # 5q SMA is narrower than MONDO's SMA group: that match is broad, the exact one is 5q SMA.
+    sma = {
+        (r["predicate_id"], r["object_id"])
+        for r in rows
+        if r["subject_id"] == "mnd:SpinalMuscularAtrophy"
+    }
+    assert ("skos:broadMatch", "MONDO:0001516") in sma
+    assert ("skos:exactMatch", "MONDO:0019079") in sma
 
 
 def test_kgx_uses_biolink_terms(exports: Path) -> None:

@@ -304,7 +304,7 @@ def test_dash_o_fifo_delivers_the_bytes(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     plain = run_cli("query", QUERY, "-f", "csv", cwd=tmp_path)
     assert received == [plain.stdout.encode()]
-    assert b"progressive bulbar palsy" in received[0]
+    assert b"progressive muscular atrophy" in received[0]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
@@ -312,7 +312,7 @@ def test_dash_o_dev_stdout_into_a_pipe(tmp_path: Path) -> None:
     done = run_cli("query", QUERY, "-f", "csv", "-o", "/dev/stdout", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert "progressive bulbar palsy" in done.stdout
+    assert "progressive muscular atrophy" in done.stdout
 
 
 # --- 16: a full disk during the build was a traceback ----------------------------------------
@@ -406,7 +406,7 @@ def test_damaged_prepared_store_is_discarded_and_rebuilt(
     assert prepared.load() is None
     done = run_cli("query", QUERY, "-f", "csv", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "progressive bulbar palsy" in done.stdout
+    assert "progressive muscular atrophy" in done.stdout
     assert path.read_bytes() != damage(original), "the query prepared it again"  # type: ignore[operator]
     loaded = prepared.load()
     assert loaded is not None

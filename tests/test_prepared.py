@@ -105,7 +105,7 @@ def test_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 def test_cli_query_prepares_the_store(mndkg_cli, private_cache: Path) -> None:
     result = mndkg_cli("query", QUERY, "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert "progressive bulbar palsy" in result.stdout
+    assert "progressive muscular atrophy" in result.stdout
     assert list((private_cache / "prepared").glob("mndkg-*.nq"))
 
 
