@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -201,3 +202,15 @@ def test_same_findings_as_pyshacl_on_mutated_graph(picks: list[int]) -> None:
         data.remove(candidates[pick % len(candidates)])
     ours, reference = both(data, shipped_shapes())
     assert ours == reference
+
+
+def test_store_of_keeps_every_term_as_store_from_graph_does() -> None:
+    """The N-Triples copy holds the very quads, blank node labels included."""
+    graph = Graph()
+    graph += fixture_graph(DATA / "invalid" / "axiom-of-missing-fact.ttl")
+    graph.parse(data=ODD_DATA, format="turtle")
+    odd = 'ex:q ex:p "quote \\" back \\\\ tab \\t cr \\r"@en-GB .'
+    graph.parse(data=PREFIXES + odd, format="turtle")
+    fast = set(shacl_sparql.store_of(graph))
+    assert fast == set(store_from_graph(graph))
+    assert any(isinstance(q.subject, ox.BlankNode) for q in fast)

@@ -515,6 +515,42 @@ def stored(literals: Iterable[Literal]) -> list[ox.Literal]:
     return [q.object for q in probe]  # type: ignore[misc]
 
 
+def store_of(graph: Graph) -> ox.Store:
+    """Return ``graph`` in a new store, blank node labels kept (as ``store.store_from_graph``).
+
+    Writing N-Triples text and letting pyoxigraph parse it is about a third faster than
+    building its terms one by one from Python; a term N-Triples cannot carry (an odd
+    blank node label or IRI) makes the parser fail, and the slow copy is used instead.
+    """
+    from mndkg.store import store_from_graph
+
+    written: dict[Node, str] = {}
+
+    def nt(term: Node) -> str:
+        out = written.get(term)
+        if out is None:
+            if isinstance(term, URIRef):
+                out = f"<{term}>"
+            elif isinstance(term, BNode):
+                out = f"_:{term}"
+            elif isinstance(term, Literal) and term.language:
+                out = f"{string(str(term))}@{term.language}"
+            elif isinstance(term, Literal) and term.datatype is not None:
+                out = f"{string(str(term))}^^<{term.datatype}>"
+            else:
+                out = string(str(term))
+            written[term] = out
+        return out
+
+    text = "".join([f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in graph]).encode()
+    store = ox.Store()
+    try:
+        store.extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
+    except SyntaxError:
+        return store_from_graph(graph)
+    return store
+
+
 def back(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
     """Return the rdflib term for a result term, undoing the literal stand-ins."""
     from mndkg.store import to_rdflib

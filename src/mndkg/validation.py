@@ -131,12 +131,12 @@ def validate(
     fallback when a shape uses SHACL the compiler does not translate (``"auto"``;
     ``"sparql"`` raises ``shacl_sparql.Unsupported`` instead).
     """
-    from mndkg.store import store_from_graph
+    from mndkg.shacl_sparql import store_of
 
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}: one of {', '.join(ENGINES)}")
     shapes_graph = shapes if shapes is not None else load_shapes()
-    store = store if store is not None else store_from_graph(data)
+    store = store if store is not None else store_of(data)
     if engine != "pyshacl":
         from mndkg import shacl_sparql
 
