@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from mndkg import shacl_sparql
+from mndkg import shacl_sparql, shacl_store
 from mndkg.release import assemble
 from mndkg.store import store_from_graph
 from mndkg.validation import SH, Finding, Report, validate
@@ -211,6 +211,18 @@ def test_store_of_keeps_every_term_as_store_from_graph_does() -> None:
     graph.parse(data=ODD_DATA, format="turtle")
     odd = 'ex:q ex:p "quote \\" back \\\\ tab \\t cr \\r"@en-GB .'
     graph.parse(data=PREFIXES + odd, format="turtle")
-    fast = set(shacl_sparql.store_of(graph))
+    fast = set(shacl_store.store_of(graph))
     assert fast == set(store_from_graph(graph))
     assert any(isinstance(q.subject, ox.BlankNode) for q in fast)
+
+
+def test_turtle_report_of_the_sparql_engine(shapes: Graph) -> None:
+    """One sh:ValidationResult per finding, with the blank-node paths and shapes spelt out."""
+    from mndkg.validation import as_turtle
+
+    report = validate(fixture_graph(DATA / "invalid" / "gene-without-hgnc.ttl"), shapes)
+    graph = Graph().parse(data=as_turtle(report), format="turtle")
+    assert len(set(graph.subjects(SH.resultSeverity, None))) == len(report.findings)
+    assert (None, SH.conforms, None) in graph
+    for path in graph.objects(None, SH.resultPath):
+        assert isinstance(path, URIRef) or (path, None, None) in graph

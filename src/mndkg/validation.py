@@ -1,8 +1,9 @@
 """SHACL validation of the knowledge graph, as a report a curator can act on.
 
 By default the shapes are compiled to SPARQL and answered by pyoxigraph, all
-focus nodes at once (``mndkg.shacl_sparql``); pySHACL, described below, is the
-reference engine and the fallback for shapes the compiler does not translate.
+focus nodes at once (``mndkg.shacl_sparql`` compiles, ``mndkg.shacl_store`` runs);
+pySHACL, described below, is the reference engine and the fallback for shapes the
+compiler does not translate.
 
 pySHACL runs without its own inference (its RDFS mode costs about twenty times
 more and the shapes walk ``rdfs:subClassOf`` paths themselves). The shapes use
@@ -131,14 +132,14 @@ def validate(
     fallback when a shape uses SHACL the compiler does not translate (``"auto"``;
     ``"sparql"`` raises ``shacl_sparql.Unsupported`` instead).
     """
-    from mndkg.shacl_sparql import store_of
+    from mndkg.shacl_store import store_of
 
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}: one of {', '.join(ENGINES)}")
     shapes_graph = shapes if shapes is not None else load_shapes()
     store = store if store is not None else store_of(data)
     if engine != "pyshacl":
-        from mndkg import shacl_sparql
+        from mndkg import shacl_sparql, shacl_store
 
         try:
             program = shacl_sparql.compile_shapes(shapes_graph)
@@ -147,7 +148,7 @@ def validate(
                 raise
             logging.getLogger(__name__).warning("validating with pySHACL: %s", err)
         else:
-            return shacl_sparql.validate(data, shapes_graph, store, program)
+            return shacl_store.validate(data, shapes_graph, store, program)
     return validate_with_pyshacl(data, shapes_graph, store)
 
 
