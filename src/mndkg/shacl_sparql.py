@@ -335,7 +335,10 @@ class Compiler:
             each("DatatypeConstraintComponent", self.datatype_test(datatype))
         kind = self.one(shape, "nodeKind")
         if kind is not None:
-            each("NodeKindConstraintComponent", KINDS[str(kind).removeprefix(str(SH))])
+            test = KINDS.get(str(kind).removeprefix(str(SH)))
+            if test is None:
+                raise Unsupported(f"sh:nodeKind {kind!r} on {show(g, shape)}")
+            each("NodeKindConstraintComponent", test)
         for pattern in g.objects(shape, SH.pattern):
             each("PatternConstraintComponent", self.regex(shape, str(pattern)))
         for name, op in (("minLength", ">="), ("maxLength", "<=")):
