@@ -9,8 +9,10 @@ import mndkg
 
 def test_query_by_name_returns_rows() -> None:
     result = mndkg.query("cq02-upper-and-lower")
-    assert result.values("disease") == ["amyotrophic lateral sclerosis"]
-    assert result.records() == [{"disease": "amyotrophic lateral sclerosis"}]
+    # PBP shows upper as well as lower motor neuron signs (Karam 2010; #14 §3).
+    both = ["amyotrophic lateral sclerosis", "progressive bulbar palsy"]
+    assert result.values("disease") == both
+    assert result.records() == [{"disease": name} for name in both]
 
 
 def test_inline_query() -> None:

@@ -15,7 +15,7 @@ from mndkg.results import WRITERS
 def test_csv_has_header_and_plain_values(store: ox.Store) -> None:
     text = WRITERS["csv"](run_named(store, "cq02-upper-and-lower"))
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows == [["disease"], ["amyotrophic lateral sclerosis"]]
+    assert rows == [["disease"], ["amyotrophic lateral sclerosis"], ["progressive bulbar palsy"]]
 
 
 def test_tsv_has_header(store: ox.Store) -> None:
