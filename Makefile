@@ -36,12 +36,15 @@ $(TOOLS)/.installed-2:
 	touch $@
 
 # What the tests need beyond Python, from Debian's packages when missing: a Java runtime
-# (HermiT for the DL check), Chromium (the browser tests of the HTML page; Playwright
+# (HermiT for the DL check), the OWL API and a Java compiler (the OWL 2 DL profile check,
+# tests/tools/ProfileCheck.java), Chromium (the browser tests of the HTML page; Playwright
 # drives /usr/bin/chromium and never downloads a browser of its own) and Virtuoso (the
 # triple-store tests start it on loopback with a throwaway database).
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
+	test -f /usr/share/java/owlapi-distribution.jar || missing="$$missing libowlapi-java"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \

@@ -3,7 +3,9 @@
 - ``oboInOwl:hasDbXref`` CURIE strings, from the curated ``skos:*Match`` IRIs,
   compressed with the one curated prefix map;
 - ``owl:versionIRI`` and ``owl:versionInfo`` on the ontology header, from the
-  package version (the single version source).
+  package version (the single version source);
+- the OWL 2 DL declarations of every imported class and property in use
+  (``mndkg.declare``), so that every release file passes the OWL 2 DL profile.
 """
 
 from __future__ import annotations
@@ -62,7 +64,18 @@ def stamp_version(graph: Graph, version: str | None = None) -> str:
 
 
 def prepare(graph: Graph, version: str | None = None) -> Graph:
-    """Add every derived triple to ``graph`` in place and return it."""
+    """Add every derived triple to ``graph`` in place and return it.
+
+    Raises ``ValidationFailed`` when no declaration can make the graph OWL 2 DL
+    (an IRI used as two kinds of property, a literal on an object property).
+    """
+    from mndkg.declare import add_declarations, conflicts
+    from mndkg.errors import ValidationFailed
+
     add_xref_curies(graph)
     stamp_version(graph, version)
+    add_declarations(graph)  # last: the xrefs above use oboInOwl:hasDbXref
+    problems = conflicts(graph)
+    if problems:
+        raise ValidationFailed("the ontology cannot be OWL 2 DL:\n" + "\n".join(problems))
     return graph

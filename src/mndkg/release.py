@@ -234,6 +234,7 @@ class Built:
 def write(folder: Path, built: Built) -> list[Path]:
     """Write every artifact of a release into ``folder``; return the paths written."""
     from mndkg import report
+    from mndkg.declare import is_declaration
     from mndkg.export import examples, graphml, kgx, rdf, sssom, void
     from mndkg.export.html import write_html
     from mndkg.network import build_network
@@ -244,7 +245,8 @@ def write(folder: Path, built: Built) -> list[Path]:
     files = rdf.write_all(graph, folder, canonical=asserted)
     files.append(write_html(graph, folder / "mndkg.html", net=net).path)
     variants = {
-        "mndkg-base": [t for t in asserted if rdf.is_own(t)],
+        # our axioms, and the declarations of the imported terms they use (OWL 2 DL)
+        "mndkg-base": [t for t in asserted if rdf.is_own(t) or is_declaration(t)],
         "mndkg-full": sorted(set(asserted).union(inferred), key=rdf.sort_key),
         "mndkg-inferred": inferred,
     }
