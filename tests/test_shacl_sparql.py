@@ -23,7 +23,10 @@ from mndkg.store import store_from_graph
 from mndkg.validation import SH, Finding, Report, validate
 
 DATA = Path(__file__).parent / "data"
-FIXTURES = [*sorted(DATA.glob("*/*.ttl")), DATA / "xss.ttl"]
+#: Every fixture the shapes can see: dl/punned-property.ttl is refused before them, by the
+#: generated declarations (a property both annotation and object property is never OWL 2 DL).
+NOT_LOADABLE = {DATA / "dl" / "punned-property.ttl"}
+FIXTURES = [p for p in [*sorted(DATA.glob("*/*.ttl")), DATA / "xss.ttl"] if p not in NOT_LOADABLE]
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
