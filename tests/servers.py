@@ -12,11 +12,15 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -109,3 +113,46 @@ def virtuoso(folder: Path) -> Iterator[Server]:
     base = f"http://127.0.0.1:{http_port}"
     with running([binary, "+foreground", "+configfile", str(ini)], f"{base}/sparql", folder):
         yield Server("virtuoso", f"{base}/sparql", f"{base}/sparql-graph-crud-auth")
+
+
+@contextmanager
+def canary(body: bytes = b"{}") -> Iterator[str]:
+    """Yield the URL of an HTTP server on 127.0.0.1 that must receive no request.
+
+    It answers every GET and POST with ``body`` (so a fetch that should not happen
+    would succeed and be seen) and fails the test on leaving if anything reached it.
+    """
+    hits: list[str] = []
+
+    class Canary(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            self.do_GET()
+
+        def log_message(self, *args: object) -> None:
+            del args
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Canary)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == [], f"the canary was reached: {hits}"
+
+
+def post(url: str, fields: dict[str, str], accept: str = "") -> tuple[int, dict[str, str], str]:
+    """POST a form to ``url``; return the status, headers and body, errors included."""
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=data, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read().decode()

@@ -7,11 +7,8 @@ the query command read files and queries that point at it.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +18,7 @@ from mndkg.errors import InputError
 from mndkg.loader import load_files, load_store
 from mndkg.queries import run
 from mndkg.store import shipped_store
+from tests import servers
 
 RDFXML = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [ {entities} ]>
@@ -30,32 +28,10 @@ RDFXML = """<?xml version="1.0"?>
 """
 
 
-class Canary(BaseHTTPRequestHandler):
-    """Records every request it gets."""
-
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        Canary.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def do_POST(self) -> None:
-        self.do_GET()
-
-    def log_message(self, *args: object) -> None:
-        del args
-
-
 @pytest.fixture(scope="module")
 def canary() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Canary)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    assert Canary.hits == [], f"the canary was reached: {Canary.hits}"
+    with servers.canary() as url:
+        yield url
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -8,12 +8,9 @@ from every command that reads user RDF.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -24,6 +21,7 @@ from rdflib import URIRef
 from mndkg import xmlguard
 from mndkg.errors import InputError
 from mndkg.loader import load_files, load_store
+from tests import servers
 from tests.conftest import Runner
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -157,30 +155,10 @@ def test_nesting_up_to_the_limit_still_loads(tmp_path: Path) -> None:
 # --- 5: OBO import: lines were downloaded and merged --------------------------------
 
 
-class Canary(BaseHTTPRequestHandler):
-    """Records every request it gets."""
-
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        Canary.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"format-version: 1.2\n\n[Term]\nid: REMOTE:1\nname: remote\n")
-
-    def log_message(self, *args: object) -> None:
-        del args
-
-
 @pytest.fixture
 def canary() -> Iterator[str]:
-    Canary.hits.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Canary)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    assert Canary.hits == [], f"the canary was reached: {Canary.hits}"
+    with servers.canary(b"format-version: 1.2\n\n[Term]\nid: REMOTE:1\nname: remote\n") as url:
+        yield url
 
 
 def test_obo_imports_are_not_followed(tmp_path: Path, canary: str, mndkg_cli: Runner) -> None:

@@ -136,20 +136,27 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def build_until_staged(out: Path) -> subprocess.Popen[bytes]:
+    """Start ``mndkg.release.build(out)`` in a subprocess; return once its staging folder exists."""
+    code = "import sys, pathlib, mndkg.release; mndkg.release.build(pathlib.Path(sys.argv[1]))"
+    build = subprocess.Popen([sys.executable, "-c", code, str(out)], cwd=out.parent)
+    deadline = time.monotonic() + 120
+    while not list(out.parent.glob(f".{out.name}.new-*")):
+        if build.poll() is not None or time.monotonic() > deadline:
+            build.kill()
+            pytest.fail("the build ended (or took 120 s) before its staging folder appeared")
+        time.sleep(0.02)
+    return build
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the worker runs on two cores only")
 def test_killed_build_leaves_no_orphan_and_the_next_build_cleans_up(
     tmp_path: Path, umask_022: None
 ) -> None:
     out = tmp_path / "dist"
-    code = "import sys, pathlib, mndkg.release; mndkg.release.build(pathlib.Path(sys.argv[1]))"
-    build = subprocess.Popen([sys.executable, "-c", code, str(out)], cwd=tmp_path)
+    build = build_until_staged(out)
     try:
-        deadline = time.monotonic() + 120
-        while not list(tmp_path.glob(".dist.new-*")):
-            assert build.poll() is None, "the build ended before its staging folder appeared"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
         helpers = children(build.pid)
         assert helpers, "the build runs its shapes in a worker process"
         os.kill(build.pid, signal.SIGKILL)
@@ -176,14 +183,8 @@ def test_killed_build_leaves_no_orphan_and_the_next_build_cleans_up(
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_sigterm_during_build_cleans_up_and_ends_the_worker(tmp_path: Path) -> None:
     out = tmp_path / "dist"
-    code = "import sys, pathlib, mndkg.release; mndkg.release.build(pathlib.Path(sys.argv[1]))"
-    build = subprocess.Popen([sys.executable, "-c", code, str(out)], cwd=tmp_path)
+    build = build_until_staged(out)
     try:
-        deadline = time.monotonic() + 120
-        while not list(tmp_path.glob(".dist.new-*")):
-            assert build.poll() is None, "the build ended before its staging folder appeared"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
         helpers = children(build.pid)
         build.terminate()
         assert build.wait(30) == 128 + signal.SIGTERM

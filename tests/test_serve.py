@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servers import free_port
+from tests.servers import free_port, post
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FAST = "PREFIX mnd: <https://w3id.org/mndkg/> ASK { mnd:SMN1 ?p ?o }"
@@ -47,16 +47,6 @@ def endpoint() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/sparql"
     process.terminate()
     process.wait(timeout=20)
-
-
-def post(url: str, fields: dict[str, str], accept: str = "") -> tuple[int, dict[str, str], str]:
-    data = urllib.parse.urlencode(fields).encode()
-    request = urllib.request.Request(url, data=data, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read().decode()
 
 
 def test_sparqlwrapper_client(endpoint: str) -> None:

@@ -16,9 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +25,7 @@ from click.testing import CliRunner
 
 from mndkg.cli import main
 from mndkg.serve import BACKLOG, Answer, Server, Settings, handler_for, text_answer
+from tests.servers import post
 
 FAST = "PREFIX mnd: <https://w3id.org/mndkg/> ASK { mnd:SMN1 ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -293,13 +291,7 @@ def worker_pids(server: int) -> list[int]:
 
 
 def ask(url: str, query: str, accept: str = "") -> tuple[int, dict[str, str], str]:
-    data = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(url, data=data, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read().decode()
+    return post(url, {"query": query}, accept)
 
 
 def test_dead_worker_killed_while_idle_is_replaced(endpoint: tuple[str, int]) -> None:
